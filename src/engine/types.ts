@@ -1,0 +1,50 @@
+// What the host sees of a run: results, costs and the structural history (docs/engine.md).
+
+export const NOOP_REASON_NAMES = [
+  'no-target', 'cap-nodes', 'cap-edges', 'cap-applications', 'cycle', 'duplicate', 'range', 'role',
+  'index',
+] as const;
+export type NoopReason = (typeof NOOP_REASON_NAMES)[number];
+
+export const EVENT_NAMES = [
+  'edge-create', 'edge-delete', 'node-create', 'node-delete', 'set-op', 'set-policy',
+  'remap-input', 'remap-output', 'effect-list',
+] as const;
+export type HistoryEvent = (typeof EVENT_NAMES)[number];
+
+export const MODE_NAMES = ['auto', 'tiled', 'event'] as const;
+export type ExecutionMode = (typeof MODE_NAMES)[number];
+
+export interface RunOptions {
+  /** The run seed, an integer in [0, 2^53); split into seedLo (low 32 bits) and seedHi. */
+  seed?: number;
+  mode?: ExecutionMode;
+  /** Lanes per tile in tiled mode (a multiple of 4); 0 lets the engine choose. */
+  tile?: number;
+}
+
+export type RunResult =
+  | { status: 'ok' }
+  | { status: 'non-finite'; nodeKey: number; tick: number }
+  | { status: 'trapped'; message: string };
+
+export interface Costs {
+  nodeLaneEvaluations: number;
+  edgeLaneTraversals: number;
+  effectApplications: number;
+  /** The time cost: the sum of the three above. */
+  work: number;
+  stateBytesPerLane: number;
+  graphBytes: number;
+  ticks: number;
+  firedNodeLanes: number;
+  noops: Record<NoopReason, number>;
+}
+
+export interface HistoryEntry {
+  tick: number;
+  event: HistoryEvent;
+  a: number;
+  b: number;
+  c: number;
+}

@@ -20,8 +20,9 @@ function wordName(prefix: string, word: number): string {
 
 /** "nodes[3].op", "header.capEdges", "edges[0]": where in the packed genome the engine objected. */
 export function packedField(status: number, detail: number, field: number): string {
+  if (status === S.CYCLE) return `the node with key ${detail}`;
   const record = RECORDS[status];
-  if (record === undefined) return detail >= 0 ? `record ${detail}` : 'genome';
+  if (record === undefined) return 'genome';
   if (status === S.BAD_HEADER) return `header.${wordName(record.prefix, detail)}`;
   return field >= 0 ? `${record.table}[${detail}].${wordName(record.prefix, field)}` : `${record.table}[${detail}]`;
 }

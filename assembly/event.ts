@@ -1,17 +1,26 @@
 // Event mode (docs/engine.md, Execution modes): every node keeps all L lanes; a node whose output is
-// nonzero pushes w * x into its targets' f64 port accumulators along its delay-0 out-edges at once,
-// and queues (node, d) for tick t + d for each delay d it has. A delivery walks the node's current
-// delay-d out-edges, skipping those born at or after t - d, with their current weights and the
-// node's output of tick t - d: the same sums the pull semantics define, and a silent node costs
-// nothing per edge. Out-edges sit in a CSR grouped by source and delay, rebuilt with the schedule;
-// usage counts gather in the CSR and are flushed to the edges when someone reads them.
+// nonzero pushes along its delay-0 out-edges at once, and queues (node, d) for tick t + d for each
+// delay d it has. A delivery walks the node's current delay-d out-edges, skipping those born at or
+// after t - d, with their current weights and the node's output of tick t - d: the same terms the
+// pull semantics define, and a silent node costs nothing per edge. Out-edges sit in a CSR grouped
+// by source and delay, rebuilt with the schedule; usage counts gather in the CSR and are flushed to
+// the edges when someone reads them.
+//
+// Port sums are float32 in ascending edge-key order (docs/engine.md, Numbers), whatever the order
+// of the pushes: each node's enabled in-edges (all ports) hold consecutive positions in key order.
+// A push stores the product f32(w * x) (L lanes) in its edge's contribution slot and sets the
+// position's bit; the target, when evaluated, walks the 64-bit words of its range in ascending
+// position order (ctz), adds each contribution to its port's f32 sum, and clears its bits. Silent
+// edges leave no term: a zero term never changes a sum from +0.
 //
 //   state:    per node, a block from POOL_STATE: | output ring M x L f32 (tick t at t % M) |
-//             potentials L f32 | counters L i32 | port accumulators 3 x L f64 |
+//             potentials L f32 | counters L i32 |
 //   csrStart: capNodes x M + 1 i32 (entry range of (source s, delay d) at s * M + d)
-//   entries:  16 bytes: target accumulator (+ port * L f64) usize | weight f32 | born i32 | usage i32
+//   entries:  16 bytes: in-position i32 | weight f32 | born i32 | usage i32
 //   csrEdge:  the edge slot of each entry
 //   queue:    M slots x (capNodes x maxDelay) entries of (node slot, node key, delay)
+//   in-lists: inFrom / inTo (per node slot: its position range; inTo is negated when some in-edge
+//             is not on port 0); per position: posPort u8, contrib L f32; bits: u64 words
 
 import {
   ROLE_INPUT, ROLE_OUTPUT, WIDTH_LANE, C_EDGE_LANE_TRAVERSALS, OP_ROWMEAN, OP_RMEAN, OP_IDENTITY, EMIT_VALUE,
@@ -49,7 +58,14 @@ let traversals: f64 = 0;
 let laneBytes: usize = 0;
 let vAt: usize = 0;
 let rAt: usize = 0;
-let accAt: usize = 0;
+let posCap: i32 = 0;
+let inFrom: usize = 0;
+let inTo: usize = 0;
+let edgePos: usize = 0;
+let posPort: usize = 0;
+let contrib: usize = 0;
+let bits: usize = 0;
+let bitWords: i32 = 0; // words in use since the last rebuild (u64)
 
 /** Forgets the previous load's CSR (flushUsage and setCsrWeight run in both modes). */
 export function clearEvent(): void {
@@ -61,8 +77,7 @@ export function allocEvent(): bool {
   laneBytes = <usize>L << 2;
   vAt = <usize>M * laneBytes;
   rAt = vAt + laneBytes;
-  accAt = (rAt + laneBytes + 7) & ~7;
-  poolInit(POOL_STATE, <u64>accAt + <u64>L * 24);
+  poolInit(POOL_STATE, <u64>rAt + <u64>laneBytes);
   const ce = <u64>max(capEdges, 1);
   csrStart = alloc(<u64>max(capNodes, 1) * <u64>M * 4 + 4);
   entries = alloc(ce * <u64>ENTRY);
@@ -77,8 +92,18 @@ export function allocEvent(): bool {
   P2 = alloc(lanes);
   A = alloc(lanes);
   lineBuf = alloc(<u64>max(maxRows, maxCols) * 4 + 16);
+  const cn = <u64>max(capNodes, 1);
+  posCap = <i32>ce;
+  inFrom = alloc(cn * 4);
+  inTo = alloc(cn * 4);
+  edgePos = alloc(ce * 4);
+  posPort = alloc(<u64>posCap);
+  contrib = alloc(<u64>posCap * <u64>L * 4);
+  bits = alloc(<u64>(posCap >> 6) * 8 + 8);
+  bitWords = 0;
   return csrStart != 0 && entries != 0 && csrEdge != 0 && queue != 0 && queueCount != 0 && P0 != 0 &&
-    P1 != 0 && P2 != 0 && A != 0 && lineBuf != 0;
+    P1 != 0 && P2 != 0 && A != 0 && lineBuf != 0 && inFrom != 0 && inTo != 0 && edgePos != 0 &&
+    posPort != 0 && contrib != 0 && bits != 0;
 }
 
 @inline function entry(k: i32): usize {
@@ -116,12 +141,31 @@ export function prepareEvent(t: i32): bool {
       n.state = poolTake(POOL_STATE);
       if (n.state == 0) return false;
       n.vPlane = n.state + vAt;
-      n.acc = n.state + accAt;
       n.planeW = WIDTH_LANE;
     }
     n.ringN = M;
     n.rPlane = n.refr > 0 || n.rActive ? n.state + rAt : 0;
   }
+  // In-positions: each node's enabled in-edges in key order (the in-lists are kept in key order).
+  let pos = 0;
+  for (let i = 0; i < topoCount; i++) {
+    const s = i32At(topo, i);
+    const from = pos;
+    let mixed = false;
+    for (let e = node(s).inHead; e >= 0; e = edge(e).inNext) {
+      const r = edge(e);
+      if (!r.enabled) continue;
+      setI32(edgePos, e, pos);
+      store<u8>(posPort + <usize>pos, <u8>r.port);
+      if (r.port != 0) mixed = true;
+      pos++;
+    }
+    setI32(inFrom, s, from);
+    setI32(inTo, s, mixed ? -pos : pos);
+  }
+  const words = (pos + 63) >> 6;
+  memory.fill(bits, 0, <usize>max(bitWords, words) << 3);
+  bitWords = words;
   const slots = capNodes * M;
   memory.fill(csrStart, 0, <usize>(slots + 1) << 2);
   for (let i = 0; i < topoCount; i++) {
@@ -146,7 +190,7 @@ export function prepareEvent(t: i32): bool {
       setI32(csrStart, at, k);
       r.csr = k;
       const p = entry(k);
-      store<usize>(p, node(r.dst).acc + (<usize>(r.port * L) << 3));
+      store<i32>(p, i32At(edgePos, e));
       store<f32>(p, r.weight, 4);
       store<i32>(p, r.born, 8);
       store<i32>(p, 0, 12);
@@ -163,16 +207,30 @@ export function prepareEvent(t: i32): bool {
   return true;
 }
 
-/** Adds w * x to the accumulators of entries k0..k1, skipping edges born at or after `since`. */
+@inline function mark(pos: i32): void {
+  const at = bits + (<usize>(pos >> 6) << 3);
+  store<u64>(at, load<u64>(at) | (<u64>1 << <u64>(pos & 63)));
+}
+
+/** The bits of positions [from, to) in word w, to be ANDed with the word. */
+@inline function rangeMask(w: i32, from: i32, to: i32): u64 {
+  let m: u64 = ~<u64>0;
+  if (w == from >> 6) m <<= <u64>(from & 63);
+  if (w == (to - 1) >> 6 && (to & 63) != 0) m &= (<u64>1 << <u64>(to & 63)) - 1;
+  return m;
+}
+
+/** Stores f32(w * x) in the contribution slots of entries k0..k1, skipping edges born at or after `since`. */
 function pushRange(k0: i32, k1: i32, x: usize, since: i32, mult: f64): void {
   let used = 0;
   if (L == 1) {
-    const xv = <f64>load<f32>(x);
+    const xv = load<f32>(x);
     for (let k = k0; k < k1; k++) {
       const p = entry(k);
       if (load<i32>(p, 8) >= since) continue;
-      const acc = load<usize>(p);
-      store<f64>(acc, load<f64>(acc) + <f64>load<f32>(p, 4) * xv);
+      const pos = load<i32>(p);
+      store<f32>(contrib + (<usize>pos << 2), load<f32>(p, 4) * xv);
+      mark(pos);
       store<i32>(p, load<i32>(p, 12) + 1, 12);
       used++;
     }
@@ -180,12 +238,14 @@ function pushRange(k0: i32, k1: i32, x: usize, since: i32, mult: f64): void {
     for (let k = k0; k < k1; k++) {
       const p = entry(k);
       if (load<i32>(p, 8) >= since) continue;
-      const acc = load<usize>(p);
-      const w = <f64>load<f32>(p, 4);
+      const pos = load<i32>(p);
+      const c = contrib + <usize>pos * laneBytes;
+      const w = load<f32>(p, 4);
       for (let l = 0; l < L; l++) {
-        const a = acc + (<usize>l << 3);
-        store<f64>(a, load<f64>(a) + w * <f64>load<f32>(x + (<usize>l << 2)));
+        const f = <usize>l << 2;
+        store<f32>(c + f, w * load<f32>(x + f));
       }
+      mark(pos);
       store<i32>(p, load<i32>(p, 12) + 1, 12);
       used++;
     }
@@ -228,17 +288,35 @@ function push(s: i32, n: NodeRec, t: i32, x: usize): void {
   }
 }
 
-/** P_p = f32(acc_p), then the accumulators are cleared for the next tick. */
-function takePorts(acc: usize): void {
-  const lanes = <usize>L << 3;
-  for (let l = 0; l < L; l++) {
-    const o = <usize>l << 3;
-    const f = <usize>l << 2;
-    store<f32>(P0 + f, <f32>load<f64>(acc + o));
-    store<f32>(P1 + f, <f32>load<f64>(acc + lanes + o));
-    store<f32>(P2 + f, <f32>load<f64>(acc + 2 * lanes + o));
+/**
+ * P0, P1, P2 of node slot s: from +0, each contribution added to its port's sum in ascending
+ * position (edge key) order; the node's bits are cleared for the next tick.
+ */
+function takePorts(s: i32): void {
+  memory.fill(P0, 0, laneBytes);
+  memory.fill(P1, 0, laneBytes);
+  memory.fill(P2, 0, laneBytes);
+  const from = i32At(inFrom, s);
+  const to = abs(i32At(inTo, s));
+  if (from == to) return;
+  for (let w = from >> 6; w <= (to - 1) >> 6; w++) {
+    const at = bits + (<usize>w << 3);
+    const word = load<u64>(at);
+    let m = word & rangeMask(w, from, to);
+    if (m == 0) continue;
+    store<u64>(at, word ^ m);
+    do {
+      const pos = (w << 6) + <i32>ctz(m);
+      const port = load<u8>(posPort + <usize>pos);
+      const P = port == 0 ? P0 : port == 1 ? P1 : P2;
+      const c = contrib + <usize>pos * laneBytes;
+      for (let l = 0; l < L; l++) {
+        const f = <usize>l << 2;
+        store<f32>(P + f, load<f32>(P + f) + load<f32>(c + f));
+      }
+      m &= m - 1;
+    } while (m != 0);
   }
-  memory.fill(acc, 0, lanes * 3);
 }
 
 function groupOps(n: NodeRec): void {
@@ -263,8 +341,8 @@ function groupOps(n: NodeRec): void {
 }
 
 /** A non-input node over all L lanes; returns its flags. */
-function evalLanes(n: NodeRec, t: i32, out: usize): i32 {
-  takePorts(n.acc);
+function evalLanes(s: i32, n: NodeRec, t: i32, out: usize): i32 {
+  takePorts(s);
   if (isReducer(n.op) || isLine(n.op)) groupOps(n);
   else opRun(n.op, A, P0, KIND_LANE, P1, KIND_LANE, P2, KIND_LANE, L, n.attr0, n.attr1, t);
   fireSpan(n, A, out, P0, P1, P2, n.vPlane, n.rPlane, L, 0, 1,
@@ -275,13 +353,45 @@ function evalLanes(n: NodeRec, t: i32, out: usize): i32 {
 
 /** A non-input node when L = 1: the same as evalLanes (and its bookkeeping), one value. */
 @inline function evalUnit(s: i32, n: NodeRec, t: i32, out: usize, bit: i32): void {
-  const acc = n.acc;
-  const x = <f32>load<f64>(acc);
-  const y = <f32>load<f64>(acc, 8);
-  const z = <f32>load<f64>(acc, 16);
-  store<f64>(acc, 0);
-  store<f64>(acc, 0, 8);
-  store<f64>(acc, 0, 16);
+  // The ports, as takePorts computes them, for one lane.
+  let x: f32 = 0;
+  let y: f32 = 0;
+  let z: f32 = 0;
+  const from = i32At(inFrom, s);
+  const to = i32At(inTo, s);
+  if (to == from) {
+    // No in-edges.
+  } else if (to > 0) {
+    // Every in-edge on port 0: one sum.
+    for (let w = from >> 6; w < (to + 63) >> 6; w++) {
+      const at = bits + (<usize>w << 3);
+      const word = load<u64>(at);
+      let m = word & rangeMask(w, from, to);
+      if (m == 0) continue;
+      store<u64>(at, word ^ m);
+      do {
+        x += load<f32>(contrib + (<usize>((w << 6) + <i32>ctz(m)) << 2));
+        m &= m - 1;
+      } while (m != 0);
+    }
+  } else {
+    for (let w = from >> 6; w < (63 - to) >> 6; w++) {
+      const at = bits + (<usize>w << 3);
+      const word = load<u64>(at);
+      let m = word & rangeMask(w, from, -to);
+      if (m == 0) continue;
+      store<u64>(at, word ^ m);
+      do {
+        const pos = (w << 6) + <i32>ctz(m);
+        const c = load<f32>(contrib + (<usize>pos << 2));
+        const port = load<u8>(posPort + <usize>pos);
+        if (port == 0) x += c;
+        else if (port == 1) y += c;
+        else z += c;
+        m &= m - 1;
+      } while (m != 0);
+    }
+  }
   const op = n.op;
   let a = x;
   if (isReducer(op) || isLine(op)) {
@@ -331,7 +441,7 @@ export function sweepEvent(t: i32): void {
       flags = scan(out, L) & FLAG_NONZERO;
       if (needMeans || n.effCount > 0) n.meanSum = sumInto(0, out, L, 1);
     } else {
-      flags = evalLanes(n, t, out);
+      flags = evalLanes(s, n, t, out);
       if (n.role == ROLE_OUTPUT) memory.copy(ptrAt(outBuf, n.slot), out, <usize>L << 2);
     }
     if (flags & FLAG_NONFINITE) n.nonFinite = 1;

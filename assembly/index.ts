@@ -131,3 +131,9 @@ export function dumpGraph(): i32 {
 export function heapBytes(): usize {
   return heapEnd();
 }
+
+// Traps on purpose, so the host's recovery (discard the instance, instantiate a new one) can be
+// tested against the real engine; nothing else calls it.
+export function debugTrap(): void {
+  unreachable();
+}

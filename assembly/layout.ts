@@ -30,7 +30,7 @@ export const LAYOUT_VERSION: i32 = 1;
 
 // Hard limits of this build; a genome's own caps must not exceed them.
 export const MAX_NODES: i32 = 1024;
-export const MAX_EDGES: i32 = 16384;
+export const MAX_EDGES: i32 = 131072;
 export const MAX_EFFECTS_PER_NODE: i32 = 16;
 export const MAX_APPLICATIONS_PER_TICK: i32 = 4096;
 export const MAX_DELAY: i32 = 8;

@@ -122,7 +122,6 @@ export function releasePlanes(n: NodeRec, t: i32): void {
     n.state = 0;
     n.vPlane = 0;
     n.rPlane = 0;
-    n.acc = 0;
     return;
   }
   const pool = poolOf(n.planeW);

@@ -1,17 +1,13 @@
-// Port values in tiled mode: P_p = f32(0 + sum of w_e * x_e) over the live edges into port p in key
-// order (docs/engine.md, One tick). Each tick the live edges (enabled, t - d >= 1, t - d > born)
-// become terms: a lane term reads a tile of its source at base + off * 4 (or a scratch tile); a
-// narrow term is one value per group, refreshed when the group changes. A port is then read in
-// place (one weight-1 term), from a splat cell (one narrow term), or computed into a buffer:
-//
-// - one term: f32(0 + w x) is the f32 product, except that an exact zero product is +0;
-// - two terms that are each exactly a float32 (weight 1, or a narrow product that fits): the f32
-//   sum, which equals the f64 sum rounded to f32 (53 >= 2 * 24 + 2, Figueroa 1995);
-// - otherwise f64x2: promote, multiply, add (in key order), demote.
-// (The sign of a zero that a tiny negative f64 sum rounds to may come out as +0; see zeroCanonical.)
+// Port values in tiled mode: P = 0, then P = f32(P + f32(w_e * x_e)) for the live edges into port
+// p in ascending key order (docs/engine.md, Numbers). Each tick the live edges (enabled, t - d >= 1,
+// t - d > born) become terms: a lane term reads a tile of its source at base + off * 4 (or a
+// scratch tile); a narrow term is one value per group, its product refreshed when the group
+// changes. A port is then read in place (one weight-1 term), from a splat cell (only narrow
+// terms: their f32 sum), or computed into a buffer in f32x4 (sums.ts): one term times its weight,
+// or the first two terms added in one pass and each further term in a pass of its own.
 //
 //   terms (per tick): tSrc tDelay tW f32 | tBase usize (0: narrow) | tStep (4: plane, 0: scratch) |
-//                     tConst f64 (narrow: f64(w) * value in the current group)
+//                     tConst f32 (narrow: f32(w * value) in the current group)
 //   ports (node slot s, port p at 3s + p): pStart pCount pMode | pCell (16-byte splat cell)
 
 import {
@@ -25,7 +21,7 @@ import { alloc } from './memory';
 import { topo, topoCount, isReducer, isLine } from './schedule';
 import { tickAt, back } from './planes';
 import { KIND_LANE, KIND_CANON, KIND_CELL } from './kern';
-import { allocSums, scaled, sumF32, sumF64, accumulate, demote } from './sums';
+import { allocSums, scaled, sumPair, sumMore, sumBuf } from './sums';
 
 export const CLS_SCRATCH: i32 = 0; // lane values in a scratch tile, alive within one tile
 export const CLS_PLANE: i32 = 1; // lane values in ring planes (read across ticks or phases)
@@ -36,7 +32,7 @@ export const CLS_INPUT: i32 = 4; // an input node: its slot's buffer, and ring p
 const MODE_ZERO: i32 = 0;
 const MODE_ALIAS: i32 = 1; // one weight-1 lane term read in place
 const MODE_CANON: i32 = 2; // the same, read as x + 0 (its source may hold -0)
-const MODE_CELL: i32 = 3; // one narrow term
+const MODE_CELL: i32 = 3; // narrow terms only
 const MODE_SCALED: i32 = 4; // one lane term
 const MODE_SUM: i32 = 5; // two or more terms
 
@@ -54,7 +50,6 @@ let narrowTerms: usize = 0; // (term index, target's phase) of the narrow terms 
 let narrowCount: i32 = 0;
 let cellPorts: usize = 0; // (3s + p, target's phase) of the one-narrow-term ports
 let cellCount: i32 = 0;
-let sumCell: usize = 0;
 export let zeroCell: usize = 0;
 // The operand a port resolved to for the current tile: a pointer and a kind (kern.ts KIND_*).
 export let portPtr: usize = 0;
@@ -68,31 +63,29 @@ export function allocPorts(tile: i32): bool {
   tW = alloc(ce * 4);
   tBase = alloc(ce * 4);
   tStep = alloc(ce * 4);
-  tConst = alloc(ce * 8);
+  tConst = alloc(ce * 4);
   narrowTerms = alloc(ce * 8);
   cellPorts = alloc(cp * 8);
-  sumCell = alloc(16);
   pStart = alloc(cp * 4);
   pCount = alloc(cp * 4);
   pMode = alloc(cp * 4);
   cells = alloc(cp * 16);
   zeroCell = alloc(16);
   return tSrc != 0 && tDelay != 0 && tW != 0 && tBase != 0 && tStep != 0 && tConst != 0 &&
-    narrowTerms != 0 && cellPorts != 0 && sumCell != 0 && pStart != 0 && pCount != 0 && pMode != 0 &&
+    narrowTerms != 0 && cellPorts != 0 && pStart != 0 && pCount != 0 && pMode != 0 &&
     cells != 0 && zeroCell != 0 && allocSums(tile);
 }
 
 @inline function wAt(k: i32): f32 {
   return load<f32>(tW + (<usize>k << 2));
 }
-@inline function constAt(k: i32): f64 {
-  return load<f64>(tConst + (<usize>k << 3));
+@inline function constAt(k: i32): f32 {
+  return load<f32>(tConst + (<usize>k << 2));
 }
 
 /**
  * Whether a node's output is never -0, so that a weight-1 port may read it in place. Ports are
- * never -0 (their sums start at +0) except when a tiny negative sum rounds to zero in f32; that
- * case is not followed here, so such a zero may reach a weight-1 port as -0 instead of +0.
+ * never -0 (their sums start at +0, and a sum of floats that is zero is +0 unless all are -0).
  */
 function zeroCanonical(n: NodeRec): bool {
   if (n.role == ROLE_INPUT) return false;
@@ -169,11 +162,13 @@ export function buildTerms(t: i32): void {
       const count = k - k0;
       setI32(pStart, at, k0);
       setI32(pCount, at, count);
+      let narrowOnly = true;
+      for (let j = k0; j < k; j++) if (load<usize>(tBase + (<usize>j << 2)) != 0) narrowOnly = false;
       let mode = MODE_SUM;
       if (count == 0) mode = MODE_ZERO;
+      else if (narrowOnly) mode = MODE_CELL;
       else if (count == 1) {
-        if (load<usize>(tBase + (<usize>k0 << 2)) == 0) mode = MODE_CELL;
-        else if (wAt(k0) != 1) mode = MODE_SCALED;
+        if (wAt(k0) != 1) mode = MODE_SCALED;
         else mode = zeroCanonical(node(i32At(tSrc, k0))) || zeroBlind(n.op, p) ? MODE_ALIAS : MODE_CANON;
       }
       setI32(pMode, at, mode);
@@ -191,35 +186,31 @@ export function refreshTerms(t: i32, g: i32, k: i32): void {
     if (i32At(narrowTerms, 2 * i + 1) != k) continue;
     const j = i32At(narrowTerms, 2 * i);
     const v = narrowValue(node(i32At(tSrc, j)), i32At(tDelay, j), t, g);
-    store<f64>(tConst + (<usize>j << 3), <f64>wAt(j) * <f64>v);
+    store<f32>(tConst + (<usize>j << 2), wAt(j) * v);
   }
   for (let i = 0; i < cellCount; i++) {
     if (i32At(cellPorts, 2 * i + 1) != k) continue;
     const at = i32At(cellPorts, 2 * i);
-    v128.store(cells + (<usize>at << 4), f32x4.splat(<f32>(constAt(i32At(pStart, at)) + 0)));
+    const k0 = i32At(pStart, at);
+    let sum: f32 = 0;
+    for (let j = k0; j < k0 + i32At(pCount, at); j++) sum += constAt(j);
+    v128.store(cells + (<usize>at << 4), f32x4.splat(sum));
   }
 }
 
-/** One narrow node's port value in group g: f32(0 + sum w x), in f64 (its sources are narrow). */
+/** One narrow node's port value in group g: P = 0, P = f32(P + f32(w x)) in key order. */
 export function narrowPort(s: i32, p: i32, t: i32, g: i32): f32 {
   const k0 = i32At(pStart, 3 * s + p);
   const k1 = k0 + i32At(pCount, 3 * s + p);
-  let sum: f64 = 0;
+  let sum: f32 = 0;
   for (let k = k0; k < k1; k++) {
-    sum += <f64>wAt(k) * <f64>narrowValue(node(i32At(tSrc, k)), i32At(tDelay, k), t, g);
+    sum += wAt(k) * narrowValue(node(i32At(tSrc, k)), i32At(tDelay, k), t, g);
   }
-  return <f32>sum;
+  return sum;
 }
 
 @inline function lanePtr(k: i32, off: i32): usize {
   return load<usize>(tBase + (<usize>k << 2)) + <usize>(i32At(tStep, k) * off);
-}
-
-/** Whether term k is exactly a float32: weight 1 on a lane, or a narrow product that fits. */
-@inline function f32Exact(k: i32): bool {
-  if (load<usize>(tBase + (<usize>k << 2)) != 0) return wAt(k) == 1;
-  const c = constAt(k);
-  return <f64><f32>c == c;
 }
 
 /**
@@ -244,23 +235,15 @@ export function lanePort(s: i32, p: i32, off: i32, n: i32, buf: usize, into: boo
   }
   portPtr = buf;
   if (mode == MODE_SCALED || mode == MODE_CANON) return scaled(buf, lanePtr(k0, off), wAt(k0), n);
-  const count = i32At(pCount, at);
-  if (count == 2) {
-    const a = load<usize>(tBase + (<usize>k0 << 2)) != 0 ? k0 : k0 + 1;
-    const b = a == k0 ? k0 + 1 : k0;
-    const bLane = load<usize>(tBase + (<usize>b << 2)) != 0;
-    if (load<usize>(tBase + (<usize>a << 2)) != 0) {
-      if (f32Exact(a) && f32Exact(b)) {
-        if (bLane) return sumF32(buf, lanePtr(a, off), lanePtr(b, off), 16, n);
-        v128.store(sumCell, f32x4.splat(<f32>constAt(b)));
-        return sumF32(buf, lanePtr(a, off), sumCell, 0, n);
-      }
-      return sumF64(buf, lanePtr(a, off), wAt(a), bLane ? lanePtr(b, off) : 0, wAt(b), constAt(b), n);
-    }
-  }
-  for (let k = k0; k < k0 + count; k++) {
-    const lane = load<usize>(tBase + (<usize>k << 2)) != 0;
-    accumulate(lane ? lanePtr(k, off) : 0, wAt(k), constAt(k), n, k == k0);
-  }
-  return demote(buf, n);
+  const last = k0 + i32At(pCount, at) - 1;
+  const first = last == k0 + 1 ? buf : sumBuf;
+  const flags = sumPair(first, termPtr(k0, off), wAt(k0), constAt(k0), termPtr(k0 + 1, off), wAt(k0 + 1), constAt(k0 + 1), n);
+  if (last == k0 + 1) return flags;
+  for (let k = k0 + 2; k < last; k++) sumMore(sumBuf, sumBuf, termPtr(k, off), wAt(k), constAt(k), n);
+  return sumMore(buf, sumBuf, termPtr(last, off), wAt(last), constAt(last), n);
+}
+
+/** A term's lane pointer over the tile at off, or 0 for a narrow term. */
+@inline function termPtr(k: i32, off: i32): usize {
+  return load<usize>(tBase + (<usize>k << 2)) != 0 ? lanePtr(k, off) : 0;
 }

@@ -1,17 +1,22 @@
-// The port sums of tiled mode (ports.ts decides which applies): one weighted term, two terms that
-// are exact float32 values (summed in f32), two terms in f64, and any number of terms accumulated
-// in an f64 tile. Each writes its port's values and returns their flags (kern.ts flagsFrom).
-//
-//   accBuf: tile f64, the running sums of the many-term path
+// The port sums of tiled mode (ports.ts decides which applies), in float32 in ascending edge-key
+// order (docs/engine.md, Numbers): P = 0, then P = f32(P + f32(w x)) per term. One weighted term,
+// then a pass over the tile per further term: the first pass adds the first two terms, each later
+// pass adds one term to the running sum in `out`. A term is a lane array read as is (weight 1), a
+// lane array times its weight, or a narrow product splat in a register. Each pass ends with + 0,
+// which only turns -0 into +0: the sum from +0 is never -0, whatever the sign of its first term
+// (x + 0 == x for every other x, so adding it after a middle pass changes nothing later either).
+// Each writes its port's values and returns their flags (kern.ts flagsFrom).
 
 import { alloc } from './memory';
-import { flagsFrom, track, firstLanes, valueFlags } from './kern';
+import { flagsFrom, track, firstLanes } from './kern';
 
-let accBuf: usize = 0;
+// The running sum of a port with three or more terms (the port's own buffer may be the node's
+// output plane, which a delayed self-edge term still reads).
+export let sumBuf: usize = 0;
 
 export function allocSums(tile: i32): bool {
-  accBuf = alloc(<u64>tile * 8 + 32);
-  return accBuf != 0;
+  sumBuf = alloc(<u64>tile * 4 + 16);
+  return sumBuf != 0;
 }
 
 // Each kernel's loop over whole vectors is a function of its own, called for the tile's body and
@@ -21,9 +26,9 @@ const pa = memory.data(16, 16);
 const pb = memory.data(16, 16);
 const po = memory.data(16, 16);
 
-/** Pads the last `bytes` (< 16) of a lane operand at `at` (none when p is 0 or a splat cell). */
-@inline function padded(to: usize, p: usize, at: usize, bytes: usize, cell: bool): usize {
-  if (p == 0 || cell) return p;
+/** Pads the last `bytes` (< 16) of a lane operand at `at` (none when p is 0: a narrow term). */
+@inline function padded(to: usize, p: usize, at: usize, bytes: usize): usize {
+  if (p == 0) return p;
   memory.copy(to, p + at, bytes);
   return to;
 }
@@ -34,155 +39,95 @@ const po = memory.data(16, 16);
   return flagsFrom(track(mx, firstLanes(v128.load(po), rem)));
 }
 
+// Term kinds: get(p, w, c) is the term's 4 lanes at p (w the weight splat, c the product splat).
+@unmanaged class One { @inline get(p: usize, w: v128, c: v128): v128 { return v128.load(p); } }
+@unmanaged class Times { @inline get(p: usize, w: v128, c: v128): v128 { return f32x4.mul(v128.load(p), w); } }
+@unmanaged class Narrow { @inline get(p: usize, w: v128, c: v128): v128 { return c; } }
+
 function scaledSpan(out: usize, x: usize, w: f32, bytes: usize): v128 {
   const z = f32x4.splat(0);
   const ws = f32x4.splat(w);
-  // x * 1 + 0 and x * 0 + 0 make zero products +0 (and x * 0 is NaN for inf and NaN); other
-  // weights keep the product's sign unless x itself is zero.
-  const plain = w == 1 || w == 0;
   let mx = i32x4.splat(0);
   for (let i: usize = 0; i < bytes; i += 16) {
-    const a = v128.load(x + i);
-    const p = f32x4.mul(a, ws);
-    const r = plain ? f32x4.add(p, z) : v128.bitselect(z, p, f32x4.eq(a, z));
+    const r = f32x4.add(f32x4.mul(v128.load(x + i), ws), z);
     v128.store(out + i, r);
     mx = track(mx, r);
   }
   return mx;
 }
 
-/** out = f32(0 + w x) over n lanes; returns out's flags. */
+/** out = f32(0 + f32(w x)) over n lanes; returns out's flags. */
 export function scaled(out: usize, x: usize, w: f32, n: i32): i32 {
   const full = <usize>(n & ~3) << 2;
   const mx = scaledSpan(out, x, w, full);
   const rem = <usize>(n & 3);
   if (rem == 0) return flagsFrom(mx);
-  scaledSpan(po, padded(pa, x, full, rem << 2, false), w, 16);
+  scaledSpan(po, padded(pa, x, full, rem << 2), w, 16);
   return tailFlags(mx, out, full, rem);
 }
 
-function sumF32Span(out: usize, a: usize, b: usize, sb: usize, bytes: usize): v128 {
+// Splats come in as v128 parameters (see kern.ts span).
+function pairSpan<A, B>(out: usize, a: usize, b: usize, bytes: usize, wa: v128, ca: v128, wb: v128, cb: v128): v128 {
+  const ta = changetype<A>(0);
+  const tb = changetype<B>(0);
   const z = f32x4.splat(0);
-  let mx = i32x4.splat(0);
-  let bp = b;
-  for (let i: usize = 0; i < bytes; i += 16) {
-    const r = f32x4.add(f32x4.add(v128.load(a + i), v128.load(bp)), z);
-    v128.store(out + i, r);
-    mx = track(mx, r);
-    bp += sb;
-  }
-  return mx;
-}
-
-/** out = f32(0 + a + b) for two exactly-f32 terms (a lane, b lane or a splat cell when sb is 0). */
-export function sumF32(out: usize, a: usize, b: usize, sb: usize, n: i32): i32 {
-  const full = <usize>(n & ~3) << 2;
-  const mx = sumF32Span(out, a, b, sb, full);
-  const rem = <usize>(n & 3);
-  if (rem == 0) return flagsFrom(mx);
-  sumF32Span(po, padded(pa, a, full, rem << 2, false), padded(pb, b, full, rem << 2, sb == 0), sb, 16);
-  return tailFlags(mx, out, full, rem);
-}
-
-// Weights of the f64 kernels: a weight of 1 skips the multiply.
-@unmanaged class One { @inline mul(v: v128, w: v128): v128 { return v; } }
-@unmanaged class Times { @inline mul(v: v128, w: v128): v128 { return f64x2.mul(v, w); } }
-
-@inline function promoted(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
-}
-
-// The second term of a two-term f64 sum: a lane array or a narrow product.
-@unmanaged class LaneTerm { @inline at(p: usize, c: v128): v128 { return promoted(p); } }
-@unmanaged class ConstTerm { @inline at(p: usize, c: v128): v128 { return c; } }
-
-/**
- * f32(0 + wa a + (b ? wb b : c)) in f64 for a lane term and a lane or narrow term: the f64 sum
- * rounded to f32, then + 0, which turns the -0 of two -0 products into the +0 the sum from 0
- * gives (and leaves other values alone). Splats come in as v128 parameters (see kern.ts span).
- */
-function sum2Span<WA, WB, B>(out: usize, a: usize, b: usize, bytes: usize, wa: v128, wb: v128, c: v128): v128 {
   let mx = i32x4.splat(0);
   let i: usize = 0;
   // Two vectors an iteration: half the loop overhead (and the JIT's interrupt check).
   for (; i + 32 <= bytes; i += 32) {
-    const r0 = sum2Vector<WA, WB, B>(a + i, b + i, wa, wb, c);
-    const r1 = sum2Vector<WA, WB, B>(a + i + 16, b + i + 16, wa, wb, c);
+    const r0 = f32x4.add(f32x4.add(ta.get(a + i, wa, ca), tb.get(b + i, wb, cb)), z);
+    const r1 = f32x4.add(f32x4.add(ta.get(a + i + 16, wa, ca), tb.get(b + i + 16, wb, cb)), z);
     v128.store(out + i, r0);
     v128.store(out + i, r1, 16);
     mx = track(track(mx, r0), r1);
   }
   if (i < bytes) {
-    const r = sum2Vector<WA, WB, B>(a + i, b + i, wa, wb, c);
+    const r = f32x4.add(f32x4.add(ta.get(a + i, wa, ca), tb.get(b + i, wb, cb)), z);
     v128.store(out + i, r);
     mx = track(mx, r);
   }
   return mx;
 }
 
-@inline function sum2Vector<WA, WB, B>(a: usize, b: usize, wa: v128, wb: v128, c: v128): v128 {
-  const ka = changetype<WA>(0);
-  const kb = changetype<WB>(0);
-  const tb = changetype<B>(0);
-  const lo = f64x2.add(ka.mul(promoted(a), wa), kb.mul(tb.at(b, c), wb));
-  const hi = f64x2.add(ka.mul(promoted(a + 8), wa), kb.mul(tb.at(b + 8, c), wb));
-  return f32x4.add(i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2), f32x4.splat(0));
-}
-
-function sum2<WA, WB, B>(out: usize, a: usize, wa: f32, b: usize, wb: f32, c: f64, n: i32): i32 {
+function pair<A, B>(out: usize, a: usize, wa: f32, ca: f32, b: usize, wb: f32, cb: f32, n: i32): i32 {
   const full = <usize>(n & ~3) << 2;
-  const wa2 = f64x2.splat(<f64>wa);
-  const wb2 = f64x2.splat(<f64>wb);
-  const c2 = f64x2.splat(c);
-  const mx = sum2Span<WA, WB, B>(out, a, b, full, wa2, wb2, c2);
+  const wa4 = f32x4.splat(wa);
+  const ca4 = f32x4.splat(ca);
+  const wb4 = f32x4.splat(wb);
+  const cb4 = f32x4.splat(cb);
+  const mx = pairSpan<A, B>(out, a, b, full, wa4, ca4, wb4, cb4);
   const rem = <usize>(n & 3);
   if (rem == 0) return flagsFrom(mx);
-  sum2Span<WA, WB, B>(po, padded(pa, a, full, rem << 2, false), padded(pb, b, full, rem << 2, b == 0), 16, wa2, wb2, c2);
+  pairSpan<A, B>(po, padded(pa, a, full, rem << 2), padded(pb, b, full, rem << 2), 16, wa4, ca4, wb4, cb4);
   return tailFlags(mx, out, full, rem);
 }
 
-/** A lane term and a lane (b != 0) or narrow (b == 0: the product c) term, in f64. */
-export function sumF64(out: usize, a: usize, wa: f32, b: usize, wb: f32, c: f64, n: i32): i32 {
-  if (b == 0) {
-    return wa == 1 ? sum2<One, One, ConstTerm>(out, a, 1, 0, 1, c, n) : sum2<Times, One, ConstTerm>(out, a, wa, 0, 1, c, n);
-  }
-  if (wa == 1) return wb == 1 ? sum2<One, One, LaneTerm>(out, a, wa, b, wb, c, n) : sum2<One, Times, LaneTerm>(out, a, wa, b, wb, c, n);
-  return wb == 1 ? sum2<Times, One, LaneTerm>(out, a, wa, b, wb, c, n) : sum2<Times, Times, LaneTerm>(out, a, wa, b, wb, c, n);
+@inline function kindOf(p: usize, w: f32): i32 {
+  return p == 0 ? 2 : w == 1 ? 0 : 1;
 }
 
-/** acc = (first ? 0 : acc) + w x (x a lane pointer, or the narrow product c when x is 0). */
-export function accumulate(x: usize, w: f32, c: f64, n: i32, first: bool): void {
-  const w2 = f64x2.splat(<f64>w);
-  const z = f64x2.splat(0);
-  const end = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 16 <= end; i += 16) {
-    const a = accBuf + (i << 1);
-    const lo = x != 0 ? f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(x + i)), w2) : f64x2.splat(c);
-    const hi = x != 0 ? f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(x + i + 8)), w2) : f64x2.splat(c);
-    v128.store(a, f64x2.add(first ? z : v128.load(a), lo));
-    v128.store(a + 16, f64x2.add(first ? z : v128.load(a + 16), hi));
+/**
+ * out = f32(f32(0 + ta) + tb) for two terms in key order: a term is the lane array at p times w
+ * (p != 0; weight 1 skips the multiply) or the narrow product c (p == 0).
+ */
+export function sumPair(out: usize, a: usize, wa: f32, ca: f32, b: usize, wb: f32, cb: f32, n: i32): i32 {
+  switch (kindOf(a, wa) * 3 + kindOf(b, wb)) {
+    case 0: return pair<One, One>(out, a, wa, ca, b, wb, cb, n);
+    case 1: return pair<One, Times>(out, a, wa, ca, b, wb, cb, n);
+    case 2: return pair<One, Narrow>(out, a, wa, ca, b, wb, cb, n);
+    case 3: return pair<Times, One>(out, a, wa, ca, b, wb, cb, n);
+    case 4: return pair<Times, Times>(out, a, wa, ca, b, wb, cb, n);
+    case 5: return pair<Times, Narrow>(out, a, wa, ca, b, wb, cb, n);
+    case 6: return pair<Narrow, One>(out, a, wa, ca, b, wb, cb, n);
+    case 7: return pair<Narrow, Times>(out, a, wa, ca, b, wb, cb, n);
   }
-  for (; i < end; i += 4) {
-    const a = accBuf + (i << 1);
-    store<f64>(a, (first ? 0 : load<f64>(a)) + (x != 0 ? <f64>w * <f64>load<f32>(x + i) : c));
-  }
+  return pair<Narrow, Narrow>(out, a, wa, ca, b, wb, cb, n);
 }
 
-export function demote(out: usize, n: i32): i32 {
-  const end = <usize>(n & ~3) << 2;
-  let mx = i32x4.splat(0);
-  for (let i: usize = 0; i < end; i += 16) {
-    const a = accBuf + (i << 1);
-    const r = i64x2.shuffle(f32x4.demote_f64x2_zero(v128.load(a)), f32x4.demote_f64x2_zero(v128.load(a + 16)), 0, 2);
-    v128.store(out + i, r);
-    mx = track(mx, r);
-  }
-  let flags = flagsFrom(mx);
-  for (let i = end; i < <usize>n << 2; i += 4) {
-    const r = <f32>load<f64>(accBuf + (i << 1));
-    store<f32>(out + i, r);
-    flags |= valueFlags(r);
-  }
-  return flags;
+/** out = f32(acc + term) for a further term (acc the running sum); returns out's flags. */
+export function sumMore(out: usize, acc: usize, b: usize, wb: f32, cb: f32, n: i32): i32 {
+  const k = kindOf(b, wb);
+  if (k == 0) return pair<One, One>(out, acc, 1, 0, b, wb, cb, n);
+  if (k == 1) return pair<One, Times>(out, acc, 1, 0, b, wb, cb, n);
+  return pair<One, Narrow>(out, acc, 1, 0, b, wb, cb, n);
 }

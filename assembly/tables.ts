@@ -28,7 +28,6 @@ import { alloc } from './memory';
   state: usize; // event mode: the node's block of output ring, potentials, counters, accumulators
   vPlane: usize;
   rPlane: usize;
-  acc: usize; // event mode: 3 x L f64 port accumulators
   attr0: f32;
   attr1: f32;
   attr2: f32;

@@ -32,8 +32,6 @@ const SEED = 20240601;
 const CHECK_STEPS = 5;
 const CHECK_TOLERANCE = 1e-5;
 const LIF: LifOptions = { nodes: 1000, fanIn: 100, seed: 1 };
-/** The largest LIF network that fits MAX_EDGES = 16384, timed only if the full one is refused. */
-const LIF_FALLBACK: LifOptions = { nodes: 1000, fanIn: 16, seed: 1 };
 const LIF_TICKS_PER_ITERATION = 200;
 const TARGETS = { interpretedOverFused: 2, tfjsOverInterpreted: 5, referenceOverInterpreted: 20, lifSynapticEventsPerSecond: 1e8 };
 
@@ -251,7 +249,6 @@ async function main(): Promise<void> {
   const lifBench = new Bench({ name: 'LIF', time: 2000, iterations: 10, warmupTime: 200, warmupIterations: 2 });
   const lif: Record<string, unknown> = {};
   let lifRate: number | null = null;
-  let lifFallbackRate: number | null = null;
   if (lifEngine !== undefined) {
     const engine = lifEngine;
     const tryLoad = (options: LifOptions): Genome | string => {
@@ -296,20 +293,10 @@ async function main(): Promise<void> {
       };
     };
     const full = tryLoad(LIF);
-    if (typeof full === 'string') {
-      lif.error = full;
-      console.error(`\n*** LIF ${LIF.nodes} x ${LIF.fanIn} REFUSED by the engine: ${full}`);
-      console.error(`*** It needs MAX_EDGES >= ${lifNetwork(LIF).edges.length}; timing the labelled fallback ${LIF_FALLBACK.nodes} x ${LIF_FALLBACK.fanIn} instead.\n`);
-      const small = tryLoad(LIF_FALLBACK);
-      if (typeof small === 'string') throw new Error(`LIF fallback refused too: ${small}`);
-      const m = await measure(small, `LIF ${LIF_FALLBACK.nodes} x ${LIF_FALLBACK.fanIn} FALLBACK (event, L = 1, ${LIF_TICKS_PER_ITERATION} ticks)`);
-      lif.fallback = { ...LIF_FALLBACK, edges: small.edges.length, ...m };
-      lifFallbackRate = m.eventsPerSecond;
-    } else {
-      const m = await measure(full, `LIF ${LIF.nodes} x ${LIF.fanIn} (event, L = 1, ${LIF_TICKS_PER_ITERATION} ticks)`);
-      Object.assign(lif, { ...LIF, edges: full.edges.length, ...m });
-      lifRate = m.eventsPerSecond;
-    }
+    if (typeof full === 'string') throw new Error(`LIF ${LIF.nodes} x ${LIF.fanIn} refused by the engine: ${full}`);
+    const m = await measure(full, `LIF ${LIF.nodes} x ${LIF.fanIn} (event, L = 1, ${LIF_TICKS_PER_ITERATION} ticks)`);
+    Object.assign(lif, { ...LIF, edges: full.edges.length, ...m });
+    lifRate = m.eventsPerSecond;
   }
 
   // --- Report ---
@@ -350,7 +337,7 @@ async function main(): Promise<void> {
     },
     tfjs: { backend: tfjs.backend, simd: tfjs.simd, threads: tfjs.threads, version: tf.version.tfjs },
     adamCheck: check,
-    lif: { ...lif, fallbackSynapticEventsPerSecond: lifFallbackRate, ticksPerIteration: LIF_TICKS_PER_ITERATION },
+    lif: { ...lif, ticksPerIteration: LIF_TICKS_PER_ITERATION },
     targets: TARGETS,
     engineError,
     seconds: (performance.now() - started) / 1000,
@@ -365,7 +352,6 @@ async function main(): Promise<void> {
   console.table(rows.map(([name, value, target, ok]) => ({
     measure: name, value: fmt(value), target, met: value === null ? 'n/a' : ok(value) ? 'yes' : 'NO',
   })));
-  if (lifFallbackRate !== null) console.log(`LIF fallback ${LIF_FALLBACK.nodes} x ${LIF_FALLBACK.fanIn}: ${fmt(lifFallbackRate)} synaptic events/s (not the target network)`);
   mkdirSync(new URL('bench/results/', root), { recursive: true });
   const out = new URL('bench/results/engine.json', root);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -4,7 +4,7 @@
 export const MAGIC = 0x4c324c31; // "L2L1"
 export const LAYOUT_VERSION = 1;
 export const MAX_NODES = 1024;
-export const MAX_EDGES = 16384;
+export const MAX_EDGES = 131072;
 export const MAX_EFFECTS_PER_NODE = 16;
 export const MAX_APPLICATIONS_PER_TICK = 4096;
 export const MAX_DELAY = 8;

@@ -41,7 +41,7 @@ function trace(e: Engine, ticks: number, feed?: (t: number) => void): number[][]
 }
 
 describe('values', () => {
-  it('an exponential moving average: f32 of the f64 sum of its two weighted terms', () => {
+  it('an exponential moving average: the f32 sum of its two f32 products', () => {
     const g = genome({
       inputs: [{ name: 'x', width: 'lane' }], outputs: [{ name: 'm' }],
       nodes: [{ key: 0, role: 'input', slot: 0 }, { key: 1, role: 'output', slot: 0 }],
@@ -51,7 +51,7 @@ describe('values', () => {
     const expected: number[][] = [];
     let m = x.map(() => 0);
     for (let t = 1; t <= 4; t++) {
-      m = x.map((v, l) => f32(f32(0.1) * v + (t > 1 ? f32(0.9) * (m[l] as number) : 0)));
+      m = x.map((v, l) => f32(f32(f32(0.1) * v) + (t > 1 ? f32(f32(0.9) * (m[l] as number)) : 0)));
       expected.push(m);
     }
     inEveryMode(g, [{ rows: 2, cols: 3 }], (e) => {
@@ -61,6 +61,46 @@ describe('values', () => {
       expect(e.costs().edgeLaneTraversals).toBe(4 * 6 + 3 * 6);
       expect(e.costs().nodeLaneEvaluations).toBe(4 * 6);
     });
+  });
+
+  it('a port sum is f32 in ascending edge key order, not node, push or f64 order', () => {
+    // Three unit inputs a, b, c (keys 0, 1, 2). Into port 0 of output 3: b (weight 1e8, key 10),
+    // c (1, key 11), a (-1e8, key 12). Key order: f32(f32(1e8 + 1) - 1e8) = f32(1e8 - 1e8) = 0
+    // (1 is below half an ulp of 1e8, which is 8); source order a, b, c or pushes in sweep order
+    // give -1e8 + 1e8 + 1 = 1, and so does the f64 sum rounded once.
+    // Output 4 has the same terms, but the -1e8 edge (key 16) has delay 1, so event mode delivers
+    // it first in every tick, and a port-1 edge (key 15, weight 7) sits between them in key order:
+    // tick 1: 1e8 + 1 = 1e8 (the delayed edge is not readable yet); then 0, as for output 3.
+    const g = genome({
+      inputs: [{ name: 'a', width: 'lane' }, { name: 'b', width: 'lane' }, { name: 'c', width: 'lane' }],
+      outputs: [{ name: 'o' }, { name: 'p' }],
+      nodes: [
+        { key: 0, role: 'input', slot: 0 }, { key: 1, role: 'input', slot: 1 }, { key: 2, role: 'input', slot: 2 },
+        { key: 3, role: 'output', slot: 0 }, { key: 4, role: 'output', slot: 1 },
+      ],
+      edges: [
+        { key: 12, source: 0, target: 3, weight: -1e8 },
+        { key: 10, source: 1, target: 3, weight: 1e8 },
+        { key: 11, source: 2, target: 3, weight: 1 },
+        { key: 16, source: 0, target: 4, weight: -1e8, delay: 1 },
+        { key: 14, source: 2, target: 4, weight: 1 },
+        { key: 15, source: 2, target: 4, port: 1, weight: 7 },
+        { key: 13, source: 1, target: 4, weight: 1e8 },
+      ],
+    });
+    expect(f32(f32(1e8 + 1) - 1e8)).toBe(0);
+    expect(f32(f32(-1e8 + 1e8) + 1)).toBe(1);
+    expect(f32(-1e8 + 1e8 + 1)).toBe(1);
+    for (const lanes of [1, 5]) {
+      inEveryMode(g, [{ rows: 1, cols: lanes }], (e, mode) => {
+        for (let s = 0; s < 3; s++) e.input(s).fill(1);
+        for (let t = 1; t <= 3; t++) {
+          expect(e.run(1), mode).toEqual({ status: 'ok' });
+          expect(Array.from(e.output(0)), `${mode} o, tick ${t}`).toEqual(new Array(lanes).fill(0));
+          expect(Array.from(e.output(1)), `${mode} p, tick ${t}`).toEqual(new Array(lanes).fill(t === 1 ? 1e8 : 0));
+        }
+      });
+    }
   });
 
   it('a leaky integrate-and-fire neuron with a refractory count and a weight effect', () => {

@@ -31,21 +31,36 @@ function unary(fields: Record<string, unknown>, groups: LaneGroup[], x: number[]
 }
 
 describe('reference: values', () => {
-  it('EMA over 3 ticks: m_t = f32(0.1 x + 0.9 m_{t-1}) with sums in float64', () => {
+  it('EMA over 3 ticks: m_t = 0.1 x + 0.9 m_{t-1} as a float32 sum in edge key order', () => {
     const r = new ReferenceEngine(parseGenome(emaJSON()), [{ rows: 1, cols: 2 }]);
     r.input(0).set([1, 2]);
     const w1 = f32(0.1);
     const w9 = f32(0.9);
     // t=1: the delay-1 edge reads nothing yet: m = f32(w1 * x).
     const m1 = [f32(w1 * 1), f32(w1 * 2)];
-    // t=2 and t=3: m = f32(w1 * x + w9 * m_prev), one rounding of the float64 sum.
-    const m2 = m1.map((m, l) => f32(w1 * (l + 1) + w9 * m));
-    const m3 = m2.map((m, l) => f32(w1 * (l + 1) + w9 * m));
+    // t=2 and t=3: P = 0, then edge 2 (the input) and edge 3 (the delayed self edge):
+    // m = f32(f32(w1 * x) + f32(w9 * m_prev)).
+    const m2 = m1.map((m, l) => f32(f32(w1 * (l + 1)) + f32(w9 * m)));
+    const m3 = m2.map((m, l) => f32(f32(w1 * (l + 1)) + f32(w9 * m)));
     for (const expected of [m1, m2, m3]) {
       r.run(1);
       expect([...r.output(0)]).toEqual(expected);
     }
     expect(m3[0]).toBeCloseTo(0.271, 6); // 0.1 + 0.09 + 0.081
+  });
+
+  it('a port sums its edges in ascending key order, rounding to float32 after each term', () => {
+    // x = 1 through three edges: key 3 (w = 1e8), key 4 (w = 1), key 5 (w = -1e8), listed out of order.
+    // Key order: f32(1e8 + 1) = 1e8 (float32 spacing is 8 there), then 1e8 - 1e8 = 0. (A float64 sum,
+    // or the listed order -1e8, 1e8, 1, would give 1.)
+    const g = graph(
+      [{ key: 0, role: 'input', slot: 0 }, { key: 1, role: 'output', slot: 0 }],
+      [{ key: 5, source: 0, target: 1, weight: -1e8 }, { key: 3, source: 0, target: 1, weight: 1e8 }, { key: 4, source: 0, target: 1, weight: 1 }],
+    );
+    const r = new ReferenceEngine(g, [{ rows: 1, cols: 1 }]);
+    r.input(0)[0] = 1;
+    r.run(1);
+    expect(r.output(0)[0]).toBe(0);
   });
 
   it('LIF spike timing with decay, reset and a refractory count that counts touches', () => {

@@ -175,7 +175,7 @@ function applyOne(ctx: EffectContext, actor: NodeState, fx: EffectState, target:
       if (x === null) return 'range';
       if ((name === 'decay' || name === 'probability') && (x < 0 || x > 1)) return 'range';
       if (name === 'refractory') {
-        const r = Math.floor(x + 0.5);
+        const r = Math.floor(f32(x + 0.5));
         if (r < 0 || r > MAX_REFRACTORY) return 'range';
         n.refractory = r;
       } else {

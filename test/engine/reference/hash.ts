@@ -1,9 +1,6 @@
 // The run's random numbers (docs/engine.md, Random numbers): one 32-bit hash H of the run seed and four
-// integers, built from Chris Wellons' lowbias32 `mix`; hash01 turns it into a uniform u in [0, 1).
-//
-// The spec's formula has one more closing parenthesis than opening ones; it is read here as five
-// mixes, one per input: h = mix(seed); h = mix(h ^ a); then b, c and d, each multiplied by its
-// constant, xored in and mixed.
+// integers, five lowbias32 mixes (Chris Wellons' `mix`): h = mix(seed); h = mix(h ^ a); then b, c
+// and d, each multiplied by its constant, xored in and mixed. hash01 turns H into u in [0, 1).
 
 export function mix(h: number): number {
   h = h >>> 0;

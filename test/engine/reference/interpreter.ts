@@ -15,7 +15,7 @@ import { fire } from './firing.ts';
 import { Hash } from './hash.ts';
 import { evaluateOp } from './ops.ts';
 import { sweepOrder, widthCount, widths } from './schedule.ts';
-import { GraphState, Lanes, type NodeState } from './state.ts';
+import { type EdgeState, GraphState, Lanes, type NodeState } from './state.ts';
 
 const f32 = Math.fround;
 
@@ -81,6 +81,7 @@ export class ReferenceEngine {
     const firing: { key: number; act: number }[] = [];
     let noted: number | null = null;
 
+    const byKey = g.sortedEdges();
     for (const key of order) {
       const node = g.node(key);
       if (node.role === 'input') {
@@ -90,7 +91,7 @@ export class ReferenceEngine {
         if (node.effects.length > 0) firing.push({ key, act: meanOf(out) });
         continue;
       }
-      const P = [0, 1, 2].map((p) => this.port(node, p, t));
+      const P = [0, 1, 2].map((p) => this.port(byKey, node, p, t));
       const A = evaluateOp(node.op, node.attrs, P, t, this.geometry);
       const result = fire(node, P, A, t, this.hash);
       node.outputs.set(t, result.output);
@@ -125,16 +126,19 @@ export class ReferenceEngine {
     return e.enabled && t - e.delay > e.born && t - e.delay >= 1;
   }
 
-  /** P_p = f32(sum over enabled edges into n on port p of f64(w) * f64(x)), per lane. */
-  private port(node: NodeState, p: number, t: number): Float32Array {
-    const sums = new Float64Array(this.lanes);
-    for (const e of this.state.edges.values()) {
+  /**
+   * P_p per lane: P = 0, then for each readable edge into n on port p in ascending key order,
+   * P = f32(P + f32(w * x)).
+   */
+  private port(byKey: readonly EdgeState[], node: NodeState, p: number, t: number): Float32Array {
+    const sums = new Float32Array(this.lanes);
+    for (const e of byKey) {
       if (e.target !== node.key || e.port !== p || !this.readable(e, t)) continue;
       const x = this.state.node(e.source).outputs.get(t - e.delay);
       if (x === undefined) throw new Error(`reference: node ${e.source} has no output at tick ${t - e.delay}`);
-      for (let l = 0; l < this.lanes; l++) sums[l] = (sums[l] as number) + e.weight * (x[l] as number);
+      for (let l = 0; l < this.lanes; l++) sums[l] = f32((sums[l] as number) + f32(e.weight * (x[l] as number)));
     }
-    return Float32Array.from(sums, f32);
+    return sums;
   }
 
   costs(): Costs {

@@ -23,12 +23,12 @@
 //             is not on port 0); per position: posPort u8, contrib L f32; bits: u64 words
 
 import {
-  ROLE_INPUT, ROLE_OUTPUT, WIDTH_LANE, C_EDGE_LANE_TRAVERSALS, OP_ROWMEAN, OP_RMEAN, OP_IDENTITY, EMIT_VALUE,
+  ROLE_INPUT, ROLE_OUTPUT, WIDTH_LANE, C_EDGE_LANE_TRAVERSALS, OP_RMEAN, OP_IDENTITY, EMIT_VALUE,
   POLICY_RANDOM,
 } from './layout';
 import {
-  NodeRec, node, edge, capNodes, capEdges, M, L, G, maxDelay, i32At, setI32, ptrAt, gStart, gRows,
-  gCols, inBuf, inWidth, outBuf, seedMix, maxRows, maxCols,
+  NodeRec, node, edge, capNodes, capEdges, M, L, maxDelay, i32At, setI32, ptrAt, inBuf, inWidth,
+  outBuf, seedMix, maxRows, maxCols,
 } from './tables';
 import { alloc, poolInit, poolTake, POOL_STATE } from './memory';
 import { topo, topoCount, needMeans, isReducer, isLine, widthCount } from './schedule';
@@ -37,7 +37,7 @@ import { beginNode, endNode, endUnit, noteNonFinite } from './stats';
 import { opUnit } from './ops';
 import { opRun, KIND_LANE } from './kern';
 import { fireSpan, fireUnit, scan, sumInto, FLAG_NONZERO, FLAG_NONFINITE } from './firing';
-import { redReset, redAdd, redValue, lineReset, lineAdd, lineValues, lineSpread } from './reduce';
+import { redReset, redAdd, redValue, reduceGroups } from './reduce';
 import { hashPrefix } from './rng';
 import { addCost } from './costs';
 
@@ -319,31 +319,10 @@ function takePorts(s: i32): void {
   }
 }
 
-function groupOps(n: NodeRec): void {
-  for (let g = 0; g < G; g++) {
-    const start = i32At(gStart, g);
-    const rows = i32At(gRows, g);
-    const cols = i32At(gCols, g);
-    const at = <usize>start << 2;
-    if (isReducer(n.op)) {
-      redReset();
-      redAdd(P0 + at, rows * cols);
-      const v = redValue(n.op, rows * cols);
-      for (let l = 0; l < rows * cols; l++) store<f32>(A + at + (<usize>l << 2), v);
-    } else {
-      const lines = n.op == OP_ROWMEAN ? rows : cols;
-      lineReset(lines);
-      lineAdd(n.op, P0 + at, rows * cols, 0, cols);
-      lineValues(lineBuf, lines, n.op == OP_ROWMEAN ? cols : rows);
-      lineSpread(n.op, A + at, lineBuf, rows * cols, 0, cols);
-    }
-  }
-}
-
 /** A non-input node over all L lanes; returns its flags. */
 function evalLanes(s: i32, n: NodeRec, t: i32, out: usize): i32 {
   takePorts(s);
-  if (isReducer(n.op) || isLine(n.op)) groupOps(n);
+  if (isReducer(n.op) || isLine(n.op)) reduceGroups(n.op, P0, A, lineBuf);
   else opRun(n.op, A, P0, KIND_LANE, P1, KIND_LANE, P2, KIND_LANE, L, n.attr0, n.attr1, t);
   fireSpan(n, A, out, P0, P1, P2, n.vPlane, n.rPlane, L, 0, 1,
     hashPrefix(seedMix, <u32>t, <u32>n.key), n.effCount > 0);

@@ -2,7 +2,8 @@
 // colmean). Sums go lane by lane in lane order in f64 and are rounded once, as the reference does,
 // so a pass may be split into consecutive spans (tiles) without changing the result.
 
-import { OP_RSUM, OP_RMEAN, OP_RNORM, OP_RMAXABS, OP_ROWMEAN } from './layout';
+import { OP_RSUM, OP_RMEAN, OP_RNORM, OP_RMAXABS, OP_ROWMEAN, OP_COLMEAN } from './layout';
+import { G, gStart, gRows, gCols, i32At } from './tables';
 import { alloc } from './memory';
 
 let sum: f64 = 0;
@@ -84,6 +85,31 @@ export function lineSpread(op: i32, A: usize, line: usize, n: i32, at: i32, cols
     if (++col == cols) {
       col = 0;
       row++;
+    }
+  }
+}
+
+/**
+ * Event mode's whole-group pass: `op` (a reduction, rowmean or colmean) over each group of `src`
+ * (L lanes), its values spread over the group's lanes of `dst`; `scratch` holds max(rows, cols) f32.
+ */
+export function reduceGroups(op: i32, src: usize, dst: usize, scratch: usize): void {
+  for (let g = 0; g < G; g++) {
+    const start = i32At(gStart, g);
+    const rows = i32At(gRows, g);
+    const cols = i32At(gCols, g);
+    const at = <usize>start << 2;
+    if (op != OP_ROWMEAN && op != OP_COLMEAN) {
+      redReset();
+      redAdd(src + at, rows * cols);
+      const v = redValue(op, rows * cols);
+      for (let l = 0; l < rows * cols; l++) store<f32>(dst + at + (<usize>l << 2), v);
+    } else {
+      const lines = op == OP_ROWMEAN ? rows : cols;
+      lineReset(lines);
+      lineAdd(op, src + at, rows * cols, 0, cols);
+      lineValues(scratch, lines, op == OP_ROWMEAN ? cols : rows);
+      lineSpread(op, dst + at, scratch, rows * cols, 0, cols);
     }
   }
 }

@@ -21,7 +21,7 @@ import { alloc } from './memory';
 import { topo, topoCount, isReducer, isLine } from './schedule';
 import { tickAt, back } from './planes';
 import { KIND_LANE, KIND_CANON, KIND_CELL } from './kern';
-import { allocSums, scaled, sumPair, sumMore, sumBuf, sumPairDiv, sumDivPair } from './sums';
+import { allocSums, scaled, sumPair, sumMore, sumBuf } from './sums';
 
 export const CLS_SCRATCH: i32 = 0; // lane values in a scratch tile, alive within one tile
 export const CLS_PLANE: i32 = 1; // lane values in ring planes (read across ticks or phases)
@@ -246,66 +246,4 @@ export function lanePort(s: i32, p: i32, off: i32, n: i32, buf: usize, into: boo
 /** A term's lane pointer over the tile at off, or 0 for a narrow term. */
 @inline function termPtr(k: i32, off: i32): usize {
   return load<usize>(tBase + (<usize>k << 2)) != 0 ? lanePtr(k, off) : 0;
-}
-
-/** Whether the last fusedPairDiv computed the square root reader as well. */
-export let fusedRoot = false;
-
-/**
- * Lane node x's port 0 (two terms) computed into `out` together with reader c = x / cell (c's
- * port 0 x alone with weight 1, port 1 a nonzero cell, port 2 empty) into `q`, in one pass over
- * the tile at off, and (sq != 0) c's reader r = sqrt(c) into sq if r's port 0 is c alone with
- * weight 1 (else sq is set to 0: r is not computed). Returns x's flags (c's in sums.ts
- * pairDivFlags, r's in sqrtFlags), or -1 if this tick's terms do not have that shape (nothing
- * written).
- */
-export function fusedPairDiv(x: i32, c: i32, r: i32, off: i32, n: i32, out: usize, q: usize, sq: usize): i32 {
-  const ax = 3 * x;
-  const ac = 3 * c;
-  if (i32At(pMode, ax) != MODE_SUM || i32At(pCount, ax) != 2) return -1;
-  const m0 = i32At(pMode, ac);
-  if (m0 != MODE_ALIAS && m0 != MODE_CANON) return -1;
-  const kc = i32At(pStart, ac);
-  if (i32At(tSrc, kc) != x || i32At(tDelay, kc) != 0) return -1;
-  if (i32At(pMode, ac + 1) != MODE_CELL || i32At(pMode, ac + 2) != MODE_ZERO) return -1;
-  const d = load<f32>(cells + (<usize>(ac + 1) << 4));
-  if (d == 0 || d != d) return -1;
-  if (sq != 0) {
-    // r = sqrt(c) with c alone on its port 0, weight 1.
-    const ar = 3 * r;
-    const mr = i32At(pMode, ar);
-    const kr = i32At(pStart, ar);
-    if ((mr != MODE_ALIAS && mr != MODE_CANON) || i32At(tSrc, kr) != c || i32At(tDelay, kr) != 0) sq = 0;
-  }
-  fusedRoot = sq != 0;
-  const k0 = i32At(pStart, ax);
-  return sumPairDiv(out, q, sq, termPtr(k0, off), wAt(k0), constAt(k0), termPtr(k0 + 1, off), wAt(k0 + 1),
-    constAt(k0 + 1), d, n);
-}
-
-/**
- * Lane division node x = port 0 / port 1 (both lane arrays) computed into `dOut` together with its
- * reader c, whose port 0 is two terms, one of them x read at delay 0, into `out`, in one pass over
- * the tile at off (port buffers b0, b1 for x's ports). Returns c's flags (x's in sums.ts
- * divPairFlags), or -1 if this tick's terms do not have that shape (nothing written but buffers).
- */
-export function fusedDivPair(x: i32, c: i32, off: i32, n: i32, dOut: usize, out: usize, b0: usize, b1: usize): i32 {
-  const ac = 3 * c;
-  if (i32At(pMode, ac) != MODE_SUM || i32At(pCount, ac) != 2) return -1;
-  const k0 = i32At(pStart, ac);
-  const first = i32At(tSrc, k0) == x && i32At(tDelay, k0) == 0;
-  const second = i32At(tSrc, k0 + 1) == x && i32At(tDelay, k0 + 1) == 0;
-  if (first == second) return -1;
-  const m0 = i32At(pMode, 3 * x);
-  const m1 = i32At(pMode, 3 * x + 1);
-  if (m0 == MODE_ZERO || m0 == MODE_CELL || m1 == MODE_ZERO || m1 == MODE_CELL) return -1;
-  lanePort(x, 0, off, n, b0, false);
-  const xp = portPtr;
-  const canon = portKind == KIND_CANON;
-  lanePort(x, 1, off, n, b1, false);
-  const yp = portPtr;
-  const a = termPtr(k0, off);
-  const b = termPtr(k0 + 1, off);
-  if ((first ? a : b) != dOut) return -1;
-  return sumDivPair(dOut, out, xp, canon, yp, a, wAt(k0), constAt(k0), b, wAt(k0 + 1), constAt(k0 + 1), n);
 }

@@ -27,10 +27,8 @@ import { redReset, redAdd, redValue, lineReset, lineAdd, lineValues, lineSpread 
 import { hashPrefix } from './rng';
 import {
   CLS_SCRATCH, CLS_PLANE, CLS_OUT, CLS_NARROW, CLS_INPUT, allocPorts, buildTerms, refreshTerms, lanePort, narrowPort,
-  zeroCell, portPtr, portKind, fusedPairDiv, fusedDivPair, fusedRoot,
+  zeroCell, portPtr, portKind,
 } from './ports';
-import { pairDivFlags, divPairFlags, sqrtFlags } from './sums';
-import { allocFusions, planFusions, fuseNext, fuseRoot } from './fuse';
 
 let tile: i32 = 0;
 let lists: usize = 0; // redList | grpList | laneList | scalarList | inputList, capNodes each
@@ -45,7 +43,6 @@ let scratchBufs: usize = 0;
 let scratchMade: i32 = 0;
 let portBufs: usize = 0; // 3 tiles
 let aBuf: usize = 0;
-let skip: i32 = 0; // how many next lane nodes the current tile's pass already computed
 
 @inline function list(which: i32): usize {
   return lists + <usize>which * <usize>max(capNodes, 1) * 4;
@@ -64,7 +61,7 @@ export function allocTiled(tileLanes: i32): bool {
   scratchMade = 0;
   portBufs = alloc(<u64>tile * 12 + 48);
   aBuf = alloc(<u64>tile * 4 + 16);
-  return allocFusions(cn) && lists != 0 && redAt != 0 && grpAt != 0 && laneAt != 0 && lastUse != 0 && freeScratch != 0 &&
+  return lists != 0 && redAt != 0 && grpAt != 0 && laneAt != 0 && lastUse != 0 && freeScratch != 0 &&
     scratchBufs != 0 && portBufs != 0 && aBuf != 0 && allocPorts(tile);
 }
 
@@ -109,10 +106,6 @@ function bucketReducers(): void {
     }
   }
   setI32(redAt, phaseCount, k);
-}
-
-@inline function trivialNode(n: NodeRec): bool {
-  return n.policy == POLICY_ALWAYS && n.rPlane == 0 && n.emit == EMIT_VALUE;
 }
 
 /** Greedy scratch tiles for one phase's lane list: a node's tile is free after its last reader. */
@@ -197,7 +190,6 @@ export function prepareTiled(t: i32): bool {
   bucketReducers();
   bucket(KIND_GROUP, grpAt, KIND_GROUP);
   bucket(KIND_LANE, laneAt, KIND_LANE);
-  for (let k = 0; k < phaseCount; k++) planFusions(list(KIND_LANE), i32At(laneAt, k), i32At(laneAt, k + 1), k);
   scalarCount = 0;
   inputCount = 0;
   for (let i = 0; i < topoCount; i++) {
@@ -269,52 +261,16 @@ function portArray(s: i32, p: i32, off: i32, cnt: i32, buf: usize): usize {
   return buf;
 }
 
-@inline function outOf(n: NodeRec, o: usize): usize {
-  if (n.cls == CLS_SCRATCH) return n.scratch;
-  if (n.cls == CLS_OUT) return ptrAt(outBuf, n.slot) + o;
-  return ptrAt(n.ring, tickAt) + o;
-}
-
 /** A lane node over tile lanes [off, off + cnt) of group g. */
 function evalLane(s: i32, t: i32, g: i32, off: i32, cnt: i32, bit: i32): void {
-  if (skip > 0) {
-    skip--;
-    return;
-  }
   const n = node(s);
   const o = <usize>off << 2;
-  const out = outOf(n, o);
-  const trivial = trivialNode(n);
+  let out: usize;
+  if (n.cls == CLS_SCRATCH) out = n.scratch;
+  else if (n.cls == CLS_OUT) out = ptrAt(outBuf, n.slot) + o;
+  else out = ptrAt(n.ring, tickAt) + o;
+  const trivial = n.policy == POLICY_ALWAYS && n.rPlane == 0 && n.emit == EMIT_VALUE;
   let flags: i32;
-  const c = i32At(fuseNext, s);
-  if (c >= 0 && trivial && n.op == OP_IDENTITY && trivialNode(node(c))) {
-    const nc = node(c);
-    const q = outOf(nc, o);
-    const r = i32At(fuseRoot, s);
-    const nr = node(max(r, 0));
-    const sq = r >= 0 && trivialNode(nr) ? outOf(nr, o) : 0;
-    flags = fusedPairDiv(s, c, r, off, cnt, out, q, sq);
-    if (flags >= 0) {
-      finishLane(n, out, o, cnt, flags, bit, true);
-      finishLane(nc, q, o, cnt, pairDivFlags, bit, true);
-      skip = 1;
-      if (fusedRoot) {
-        finishLane(nr, sq, o, cnt, sqrtFlags, bit, true);
-        skip = 2;
-      }
-      return;
-    }
-  } else if (c >= 0 && trivial && n.op == OP_DIV && trivialNode(node(c))) {
-    const nc = node(c);
-    const q = outOf(nc, o);
-    flags = fusedDivPair(s, c, off, cnt, out, q, portBufs, portBufs + (<usize>tile << 2));
-    if (flags >= 0) {
-      finishLane(n, out, o, cnt, divPairFlags, bit, true);
-      skip = 1;
-      finishLane(nc, q, o, cnt, flags, bit, true);
-      return;
-    }
-  }
   if (trivial && n.op == OP_IDENTITY) {
     // The output is port 0 itself: computed straight into the output, or copied.
     flags = lanePort(s, 0, off, cnt, out, true);
@@ -354,11 +310,6 @@ function evalLane(s: i32, t: i32, g: i32, off: i32, cnt: i32, bit: i32): void {
       flags = (flags & FLAG_NONFINITE) | (scan(out, cnt) & FLAG_NONZERO);
     }
   }
-  finishLane(n, out, o, cnt, flags, bit, trivial);
-}
-
-/** A lane node's statistics over a tile after its output is written. */
-@inline function finishLane(n: NodeRec, out: usize, o: usize, cnt: i32, flags: i32, bit: i32, trivial: bool): void {
   if (trivial) {
     n.fired += <f64>cnt;
     if (n.effCount > 0) n.actSum = sumInto(n.actSum, out, cnt, 1);

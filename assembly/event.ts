@@ -288,6 +288,15 @@ function push(s: i32, n: NodeRec, t: i32, x: usize): void {
   }
 }
 
+/** The arrived positions of bit word w that lie in [from, to), cleared for the next tick. */
+@inline function takeWord(w: i32, from: i32, to: i32): u64 {
+  const at = bits + (<usize>w << 3);
+  const word = load<u64>(at);
+  const m = word & rangeMask(w, from, to);
+  if (m != 0) store<u64>(at, word ^ m);
+  return m;
+}
+
 /**
  * P0, P1, P2 of node slot s: from +0, each contribution added to its port's sum in ascending
  * position (edge key) order; the node's bits are cleared for the next tick.
@@ -300,11 +309,8 @@ function takePorts(s: i32): void {
   const to = abs(i32At(inTo, s));
   if (from == to) return;
   for (let w = from >> 6; w <= (to - 1) >> 6; w++) {
-    const at = bits + (<usize>w << 3);
-    const word = load<u64>(at);
-    let m = word & rangeMask(w, from, to);
+    let m = takeWord(w, from, to);
     if (m == 0) continue;
-    store<u64>(at, word ^ m);
     do {
       const pos = (w << 6) + <i32>ctz(m);
       const port = load<u8>(posPort + <usize>pos);
@@ -343,11 +349,8 @@ function evalLanes(s: i32, n: NodeRec, t: i32, out: usize): i32 {
   } else if (to > 0) {
     // Every in-edge on port 0: one sum.
     for (let w = from >> 6; w < (to + 63) >> 6; w++) {
-      const at = bits + (<usize>w << 3);
-      const word = load<u64>(at);
-      let m = word & rangeMask(w, from, to);
+      let m = takeWord(w, from, to);
       if (m == 0) continue;
-      store<u64>(at, word ^ m);
       do {
         x += load<f32>(contrib + (<usize>((w << 6) + <i32>ctz(m)) << 2));
         m &= m - 1;
@@ -355,11 +358,8 @@ function evalLanes(s: i32, n: NodeRec, t: i32, out: usize): i32 {
     }
   } else {
     for (let w = from >> 6; w < (63 - to) >> 6; w++) {
-      const at = bits + (<usize>w << 3);
-      const word = load<u64>(at);
-      let m = word & rangeMask(w, from, -to);
+      let m = takeWord(w, from, -to);
       if (m == 0) continue;
-      store<u64>(at, word ^ m);
       do {
         const pos = (w << 6) + <i32>ctz(m);
         const c = load<f32>(contrib + (<usize>pos << 2));

@@ -63,50 +63,18 @@ export function vPtr(): usize {
 
 /** One Adam update of n lanes (n <= the reserved count) at step t (counting from 1). */
 export function adamStep(n: i32, step: f64, lr: f32, b1: f32, b2: f32, eps: f32): void {
-  if (n > reserved) n = reserved;
-  // Bias corrections, as the genome computes them: pow in float64 rounded once, then 1 - x rounded.
-  const c1 = <f32>(1.0 - <f64><f32>Math.pow(<f64>b1, step));
-  const c2 = <f32>(1.0 - <f64><f32>Math.pow(<f64>b2, step));
-  const a1: f32 = 1.0 - b1;
-  const a2: f32 = 1.0 - b2;
-  const vb1 = f32x4.splat(b1);
-  const vb2 = f32x4.splat(b2);
-  const va1 = f32x4.splat(a1);
-  const va2 = f32x4.splat(a2);
-  const vc1 = f32x4.splat(c1);
-  const vc2 = f32x4.splat(c2);
-  const vlr = f32x4.splat(lr);
-  const veps = f32x4.splat(eps);
-  const g = gBase;
-  const p = pBase;
-  const m = mBase;
-  const v = vBase;
-  const body = (<usize>(n & ~3)) << 2;
-  for (let o: usize = 0; o < body; o += 16) {
-    const gi = v128.load(g + o);
-    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(va1, gi));
-    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(va2, f32x4.mul(gi, gi)));
-    v128.store(m + o, mi);
-    v128.store(v + o, vi);
-    const den = f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps);
-    const u = f32x4.div(f32x4.div(mi, vc1), den);
-    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, u)));
-  }
-  const total = (<usize>n) << 2;
-  for (let o = body; o < total; o += 4) {
-    const gi = load<f32>(g + o);
-    const mi = b1 * load<f32>(m + o) + a1 * gi;
-    const vi = b2 * load<f32>(v + o) + a2 * (gi * gi);
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
-    const den = Mathf.sqrt(vi / c2) + eps;
-    store<f32>(p + o, load<f32>(p + o) - lr * ((mi / c1) / den));
-  }
+  update(n, step, lr, b1, b2, eps, false);
 }
 
 /** adamStep with the bias corrections applied as reciprocals: p -= lr m (1/c1) / (sqrt(v (1/c2)) + eps). */
 export function adamStepReciprocal(n: i32, step: f64, lr: f32, b1: f32, b2: f32, eps: f32): void {
+  update(n, step, lr, b1, b2, eps, true);
+}
+
+// `reciprocal` is a constant at both call sites, so each export gets its own branch-free loop.
+@inline function update(n: i32, step: f64, lr: f32, b1: f32, b2: f32, eps: f32, reciprocal: bool): void {
   if (n > reserved) n = reserved;
+  // Bias corrections, as the genome computes them: pow in float64 rounded once, then 1 - x rounded.
   const c1 = <f32>(1.0 - <f64><f32>Math.pow(<f64>b1, step));
   const c2 = <f32>(1.0 - <f64><f32>Math.pow(<f64>b2, step));
   const r1: f32 = c1 != 0 ? <f32>1.0 / c1 : 0;
@@ -117,6 +85,8 @@ export function adamStepReciprocal(n: i32, step: f64, lr: f32, b1: f32, b2: f32,
   const vb2 = f32x4.splat(b2);
   const va1 = f32x4.splat(a1);
   const va2 = f32x4.splat(a2);
+  const vc1 = f32x4.splat(c1);
+  const vc2 = f32x4.splat(c2);
   const vr1 = f32x4.splat(r1);
   const vr2 = f32x4.splat(r2);
   const vlr = f32x4.splat(lr);
@@ -132,8 +102,9 @@ export function adamStepReciprocal(n: i32, step: f64, lr: f32, b1: f32, b2: f32,
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(va2, f32x4.mul(gi, gi)));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
-    const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, vr2)), veps);
-    const u = f32x4.div(f32x4.mul(mi, vr1), den);
+    const vhat = reciprocal ? f32x4.mul(vi, vr2) : f32x4.div(vi, vc2);
+    const mhat = reciprocal ? f32x4.mul(mi, vr1) : f32x4.div(mi, vc1);
+    const u = f32x4.div(mhat, f32x4.add(f32x4.sqrt(vhat), veps));
     v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, u)));
   }
   const total = (<usize>n) << 2;
@@ -143,7 +114,8 @@ export function adamStepReciprocal(n: i32, step: f64, lr: f32, b1: f32, b2: f32,
     const vi = b2 * load<f32>(v + o) + a2 * (gi * gi);
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    const den = Mathf.sqrt(vi * r2) + eps;
-    store<f32>(p + o, load<f32>(p + o) - lr * ((mi * r1) / den));
+    const vhat = reciprocal ? vi * r2 : vi / c2;
+    const mhat = reciprocal ? mi * r1 : mi / c1;
+    store<f32>(p + o, load<f32>(p + o) - lr * (mhat / (Mathf.sqrt(vhat) + eps)));
   }
 }

@@ -1,13 +1,33 @@
-// l2l command line: the only place that prints or exits.
+// l2l command line: the only place that prints or exits. Each command lives in its own file; bad
+// arguments (an InputError naming the flag or field and the rule) exit with code 2.
 
+import { InputError } from '../util/errors.ts';
 import { runDemo } from './demo.ts';
+import { runEval } from './eval.ts';
+import { runExport } from './export.ts';
+import { runSeeds } from './seeds.ts';
 
-const USAGE = `usage: l2l <command>
+const USAGE = `usage: l2l <command> [arguments]
 
 commands:
-  demo    run a spiking graph and an Adam optimizer graph in the WebAssembly engine and print what happened
-  help    show this text
+  demo      run a spiking graph and an Adam optimizer graph in the WebAssembly engine and print what happened
+  seeds [--json]
+            list the seed library: 26 known optimizers as genomes, with paper, rule and defaults
+  eval <genome.json | seed:NAME> --task NAME [--steps N] [--seed S] [--every K] [--hyper k=v,...] [--json]
+            run an optimizer genome on a problem and print its training loss per step and final metrics;
+            tasks: quadratic, quadratic-noisy, quadratic-split, rosenbrock; N defaults to 200, S to 0;
+            --every K prints every K-th step; --hyper overrides a seed's hyperparameters (lr=0.01,...);
+            --json prints one JSON object (trainLoss: N + 1 losses, from the start to after the last step)
+  export <genome.json | seed:NAME> [--format json|dot|mermaid] [--out FILE] [--hyper k=v,...]
+            write the graph as JSON (default), Graphviz DOT or a Mermaid flowchart, to stdout or FILE
+  help      show this text
+
+A genome argument is seed:NAME (see l2l seeds) or the path of a genome JSON file (.msgpack: msgpack).
 `;
+
+const write = (text: string): void => {
+  process.stdout.write(text);
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
@@ -16,6 +36,12 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0) return usageError(`demo takes no arguments (got ${rest.join(' ')})`);
       await runDemo((line) => console.log(line));
       return 0;
+    case 'seeds':
+      return runSeeds(rest, write);
+    case 'eval':
+      return runEval(rest, write);
+    case 'export':
+      return runExport(rest, write);
     case 'help':
     case '--help':
     case '-h':
@@ -31,10 +57,13 @@ function usageError(message: string): number {
   return 2;
 }
 
+// exitCode rather than exit(): a large --json report written to a pipe is flushed before Node ends.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`l2l: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exitCode = error instanceof InputError ? 2 : 1;
   },
 );

@@ -19,6 +19,7 @@ import { allocDump, dump } from './dump';
 import { allocEvent, clearEvent } from './event';
 import { allocStats } from './stats';
 import { allocTiled } from './tiled';
+export { setChains } from './chain';
 import { mode, loaded, tick, setMode, setLoaded, reschedule, runTicks } from './tick';
 import { costBase, costsReset } from './costs';
 import { logBase, logCount as entries, logDropped as dropped, logReset } from './log';

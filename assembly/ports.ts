@@ -35,6 +35,12 @@ const MODE_CANON: i32 = 2; // the same, read as x + 0 (its source may hold -0)
 const MODE_CELL: i32 = 3; // narrow terms only
 const MODE_SCALED: i32 = 4; // one lane term
 const MODE_SUM: i32 = 5; // two or more terms
+export const PORT_ZERO = MODE_ZERO;
+export const PORT_ALIAS = MODE_ALIAS;
+export const PORT_CANON = MODE_CANON;
+export const PORT_CELL = MODE_CELL;
+export const PORT_SCALED = MODE_SCALED;
+export const PORT_SUM = MODE_SUM;
 
 let tSrc: usize = 0;
 let tDelay: usize = 0;
@@ -247,3 +253,15 @@ export function lanePort(s: i32, p: i32, off: i32, n: i32, buf: usize, into: boo
 @inline function termPtr(k: i32, off: i32): usize {
   return load<usize>(tBase + (<usize>k << 2)) != 0 ? lanePtr(k, off) : 0;
 }
+
+// Read access for compiled chains (chain.ts): a port's mode and terms, a term's parts, a cell.
+export function portModeAt(at: i32): i32 { return i32At(pMode, at); }
+export function portStartAt(at: i32): i32 { return i32At(pStart, at); }
+export function portCountAt(at: i32): i32 { return i32At(pCount, at); }
+export function termSrcAt(k: i32): i32 { return i32At(tSrc, k); }
+export function termDelayAt(k: i32): i32 { return i32At(tDelay, k); }
+export function termBaseAt(k: i32): usize { return load<usize>(tBase + (<usize>k << 2)); }
+export function termStepAt(k: i32): i32 { return i32At(tStep, k); }
+export function termWAt(k: i32): f32 { return wAt(k); }
+export function termConstAt(k: i32): f32 { return constAt(k); }
+export function cellAt(at: i32): f32 { return load<f32>(cells + (<usize>at << 4)); }

@@ -29,6 +29,7 @@ import {
   CLS_SCRATCH, CLS_PLANE, CLS_OUT, CLS_NARROW, CLS_INPUT, allocPorts, buildTerms, refreshTerms, lanePort, narrowPort,
   zeroCell, portPtr, portKind,
 } from './ports';
+import { allocChains, planChains, chainAt, chainEnd, runChain, chainFlags } from './chain';
 
 let tile: i32 = 0;
 let lists: usize = 0; // redList | grpList | laneList | scalarList | inputList, capNodes each
@@ -62,7 +63,7 @@ export function allocTiled(tileLanes: i32): bool {
   portBufs = alloc(<u64>tile * 12 + 48);
   aBuf = alloc(<u64>tile * 4 + 16);
   return lists != 0 && redAt != 0 && grpAt != 0 && laneAt != 0 && lastUse != 0 && freeScratch != 0 &&
-    scratchBufs != 0 && portBufs != 0 && aBuf != 0 && allocPorts(tile);
+    scratchBufs != 0 && portBufs != 0 && aBuf != 0 && allocPorts(tile) && allocChains();
 }
 
 /** Sorts the phase's nodes of one kind into list `which` by phase (stable: topo order within). */
@@ -381,6 +382,7 @@ export function sweepTiled(t: i32): void {
     if (n.ringN > 0) rotate(n);
   }
   buildTerms(t);
+  planChains(list(KIND_LANE), laneAt, phaseCount);
   inputs(t, bit);
   for (let i = 0; i < scalarCount; i++) evalNarrow(i32At(list(3), i), t, 0, L, bit);
   const lanes = list(KIND_LANE);
@@ -401,7 +403,22 @@ export function sweepTiled(t: i32): void {
       for (let off = start; off < end; off += tile) {
         const cnt = min(tile, end - off);
         if (k == 0) inputTile(off, cnt, bit);
-        for (let i = from; i < to; i++) evalLane(i32At(lanes, i), t, g, off, cnt, bit);
+        for (let i = from; i < to;) {
+          const j = chainAt(i);
+          if (j < 0) {
+            evalLane(i32At(lanes, i), t, g, off, cnt, bit);
+            i++;
+            continue;
+          }
+          runChain(j, off, cnt);
+          const end = chainEnd(j);
+          for (let p = i; p < end; p++) {
+            const n = node(i32At(lanes, p));
+            n.fired += <f64>cnt;
+            record(n, chainFlags(j, p - i), bit);
+          }
+          i = end;
+        }
       }
     }
   }

@@ -4,6 +4,7 @@
 
 import { pack, unpack } from '../genome/pack.ts';
 import type { Genome, LaneGroup } from '../genome/types.ts';
+import { ChainCompiler } from './chain.ts';
 import { EngineError } from './errors.ts';
 import * as L from './layout.ts';
 import * as S from './status.ts';
@@ -33,6 +34,16 @@ interface Exports {
   logDropped(): number;
   dumpGraph(): number;
   heapBytes(): number;
+  setChains(on: number): void;
+}
+
+export interface EngineOptions {
+  /**
+   * Compile chains of plain lane nodes to WebAssembly in tiled mode (docs/engine.md, Compiled
+   * chains); default true. Results are the same either way; false runs every node through the
+   * engine's kernels.
+   */
+  compile?: boolean;
 }
 
 /** loadPacked()'s answer when the engine trapped instead of returning a status (a bug). */
@@ -61,27 +72,41 @@ export class Engine {
   private inSlotWidths: number[] = [];
   private outSlots = 0;
 
-  private constructor(private readonly module: WebAssembly.Module) {
-    this.exports = Engine.instantiate(module);
+  private chains: ChainCompiler;
+
+  private constructor(private readonly module: WebAssembly.Module, private readonly options: EngineOptions) {
+    this.chains = new ChainCompiler(options.compile ?? true);
+    this.exports = this.instantiate();
   }
 
-  static async create(source?: WebAssembly.Module | BufferSource): Promise<Engine> {
-    return new Engine(await engineModule(source));
+  static async create(source?: WebAssembly.Module | BufferSource, options: EngineOptions = {}): Promise<Engine> {
+    return new Engine(await engineModule(source), options);
   }
 
-  private static instantiate(module: WebAssembly.Module): Exports {
-    const instance = new WebAssembly.Instance(module, {
+  private instantiate(): Exports {
+    // A fresh instance has a fresh memory: chains compiled for the old one are dropped.
+    const chains = new ChainCompiler(this.options.compile ?? true);
+    const instance = new WebAssembly.Instance(this.module, {
       env: {
         abort(): never {
           throw new WebAssembly.RuntimeError('engine abort');
         },
+        ...chains.imports(),
       },
     });
     const exports = instance.exports as unknown as Exports;
     if (exports.layoutVersion() !== L.LAYOUT_VERSION) {
       throw new Error(`engine layout version ${exports.layoutVersion()} differs from the host's ${L.LAYOUT_VERSION}`);
     }
+    chains.memory = exports.memory;
+    exports.setChains(this.options.compile === false ? 0 : 1);
+    this.chains = chains;
     return exports;
+  }
+
+  /** Chain shapes compiled by this instance, and those that failed to compile (with why). */
+  get compiledChains(): { compiled: number; failed: string[] } {
+    return { compiled: this.chains.compiledCount, failed: [...this.chains.failures] };
   }
 
   /** Loads a genome (a valid one: parse it with parseGenome first); throws EngineError if refused. */
@@ -204,7 +229,7 @@ export class Engine {
       return call();
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-      this.exports = Engine.instantiate(this.module);
+      this.exports = this.instantiate();
       this.template = undefined;
       this.inSlotWidths = [];
       this.outSlots = 0;

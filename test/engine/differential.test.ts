@@ -49,10 +49,14 @@ function caseOf(seed: number): RandomCase {
   return c;
 }
 const ONLY = process.env.L2L_SEEDS?.split(',').filter((s) => s !== '').map(Number);
-const MODES: { name: string; options: RunOptions }[] = [
-  { name: 'tiled', options: { mode: 'tiled' } },
-  { name: 'tiled/8', options: { mode: 'tiled', tile: 8 } },
-  { name: 'event', options: { mode: 'event' } },
+// Tiled mode compiles chains of plain lane nodes (docs/engine.md, Compiled chains) unless told not
+// to: both ways are checked, with the engine's tile and with tiles of 8 lanes.
+const MODES: { name: string; options: RunOptions; compile: boolean }[] = [
+  { name: 'tiled', options: { mode: 'tiled' }, compile: true },
+  { name: 'tiled/8', options: { mode: 'tiled', tile: 8 }, compile: true },
+  { name: 'tiled, kernels only', options: { mode: 'tiled' }, compile: false },
+  { name: 'tiled/8, kernels only', options: { mode: 'tiled', tile: 8 }, compile: false },
+  { name: 'event', options: { mode: 'event' }, compile: false },
 ];
 
 /** What the reference saw over all cases, to check that the cases cover the spec. */
@@ -144,7 +148,7 @@ function focused(genome: unknown, groups: RandomCase['groups'], runSeed: number,
 describe('differential: focused cases', () => {
   let engines: Engine[] = [];
   beforeAll(async () => {
-    engines = await Promise.all(MODES.map(() => Engine.create()));
+    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile })));
   });
 
   it('a lane still counting down after its node\'s refractory count drops to 0 does not fire', () => {
@@ -167,7 +171,7 @@ describe('differential: focused cases', () => {
 describe('differential: reference interpreter vs engine (tiled, tiled/8, event)', () => {
   let engines: Engine[] = [];
   beforeAll(async () => {
-    engines = await Promise.all(MODES.map(() => Engine.create()));
+    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile })));
   });
 
   if (ONLY !== undefined && ONLY.length > 0) {
@@ -192,6 +196,13 @@ describe('differential: reference interpreter vs engine (tiled, tiled/8, event)'
   });
 
   it('the cases exercise the whole spec', () => {
+    // Chains were compiled (shapes per engine instance), and none failed to compile.
+    for (const [i, m] of MODES.entries()) {
+      const { compiled, failed } = (engines[i] as Engine).compiledChains;
+      expect(failed, m.name).toEqual([]);
+      if (m.compile) expect(compiled, m.name).toBeGreaterThan(20);
+      else expect(compiled, m.name).toBe(0);
+    }
     expect([...seen.ops].sort()).toEqual([...OP_NAMES].sort());
     expect([...seen.policies].sort()).toEqual([...POLICY_NAMES].sort());
     expect([...seen.kinds].sort()).toEqual([...EFFECT_KIND_NAMES].sort());

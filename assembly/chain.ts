@@ -1,0 +1,345 @@
+// Compiled chains (docs/engine.md, Execution modes: compiled chains). In tiled mode a phase's lane
+// nodes run pass after pass over a tile; a run of consecutive "plain" lane nodes (policy always, no
+// refractory period, value emission, no effects, an elementwise op in CHAIN_OPS) is instead handed
+// to the host as a description, which the host compiles to a WebAssembly function that computes all
+// of them for one 4-lane vector at a time, keeping values in registers: loads, divisions and stores
+// of the whole chain overlap, as in hand-fused code. The function does exactly the operations the
+// tile kernels do (kern.ts, sums.ts), in the same order, so results are bit-identical; where the
+// host cannot compile (or is told not to), the chain's nodes run through the kernels as before.
+//
+// Each tick, after the terms are built, every phase's chains are described again (a chain's shape
+// can change: delayed edges come alive, weights become 1, ops change); a description that equals
+// the one of the previous tick keeps its function, any other is sent to the host, which keeps a
+// cache of the shapes it compiled. What changes from tick to tick or tile to tile (pointers,
+// weights, narrow values, cells, attributes) is not in the description: it is written, per tile,
+// into a parameter block the function reads.
+//
+//   description (i32): MAGIC nodeCount slotCount, then per node: op a0Slot a1Slot storeCount
+//                      store slots.. portCount, per port: mode termCount, per term: kind ref wSlot
+//   parameter block:   slotCount words (pointers and f32 values), then 16 bytes of flags per node
+//                      (the running unsigned max of the values' bit patterns shifted left by one)
+//   fill list:         per slot (kind, index): how to fill it for a tile
+
+import {
+  OP_IDENTITY, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_ABS, OP_SIGN, OP_SQUARE, OP_SQRT, OP_RSQRT,
+  OP_RELU, OP_MIN, OP_MAX, OP_CLAMP, OP_GT, OP_GE, OP_EQ, OP_SELECT, POLICY_ALWAYS, EMIT_VALUE, ROLE_OUTPUT,
+} from './layout';
+import { NodeRec, node, edge, capNodes, capEdges, i32At, setI32, ptrAt, outBuf } from './tables';
+import { alloc } from './memory';
+import { needMeans } from './schedule';
+import { tickAt } from './planes';
+import {
+  CLS_SCRATCH, CLS_PLANE, CLS_OUT, portModeAt, portStartAt, portCountAt, termSrcAt, termDelayAt,
+  termBaseAt, termStepAt, termWAt, termConstAt, cellAt, PORT_ZERO, PORT_ALIAS, PORT_CANON, PORT_CELL,
+  PORT_SCALED, PORT_SUM,
+} from './ports';
+import { flagsFrom } from './kern';
+
+@external('env', 'chainCompile') declare function chainCompile(desc: usize, words: i32): i32;
+@external('env', 'chainCall') declare function chainCall(fn: i32, block: usize, bytes: i32, rem: i32): void;
+
+const MAGIC: i32 = 0x6c326331;
+// Term kinds in a description.
+const TERM_REG: i32 = 0; // an earlier node of the chain: its value in a register
+const TERM_MEM: i32 = 1; // a lane array: a pointer slot
+const TERM_NARROW: i32 = 2; // a narrow term's product: an f32 slot
+const TERM_CELL: i32 = 3; // a port of narrow terms only: its f32 sum
+// Fill kinds: how a slot gets its value for a tile.
+const FILL_TERM_PTR: i32 = 0;
+const FILL_TERM_W: i32 = 1;
+const FILL_TERM_CONST: i32 = 2;
+const FILL_CELL: i32 = 3;
+const FILL_ATTR0: i32 = 4;
+const FILL_ATTR1: i32 = 5;
+const FILL_SCRATCH: i32 = 6;
+const FILL_PLANE: i32 = 7;
+const FILL_OUT: i32 = 8;
+
+let enabled: bool = true;
+let descCur: usize = 0; // this tick's descriptions
+let descPrev: usize = 0; // the previous tick's
+let fills: usize = 0; // (kind, index) per slot, this tick
+let block: usize = 0;
+let segNodes: usize = 0; // lane-list positions' node slots, per segment contiguous
+// Per segment j: start and end (lane-list positions), description offset and length (words) in
+// the current arena, fill offset, slot count, function (-1: run the kernels).
+let segStart: usize = 0;
+let segEnd: usize = 0;
+let segDesc: usize = 0;
+let segLen: usize = 0;
+let segFill: usize = 0;
+let segSlots: usize = 0;
+let segFn: usize = 0;
+let prevDesc: usize = 0; // the previous tick's segments: description offset, length, start, function
+let prevLen: usize = 0;
+let prevStart: usize = 0;
+let prevFn: usize = 0;
+let segCount: i32 = 0;
+let prevCount: i32 = 0;
+let segAtPos: usize = 0; // lane-list position -> segment starting there, or -1
+let inSeg: usize = 0; // node slot -> segment this tick, or -1
+let segIndex: usize = 0; // node slot -> index within its segment
+let descTop: i32 = 0;
+let fillTop: i32 = 0;
+
+export function setChains(on: bool): void {
+  enabled = on;
+}
+
+export function allocChains(): bool {
+  const cn = <u64>max(capNodes, 1);
+  const ce = <u64>max(capEdges, 1);
+  const descWords = cn * 16 + ce * 3 + 16;
+  const fillWords = (cn * 7 + ce * 2 + 8) * 2;
+  descCur = alloc(descWords * 4);
+  descPrev = alloc(descWords * 4);
+  fills = alloc(fillWords * 4);
+  block = alloc((cn * 7 + ce * 2 + 8) * 4 + cn * 16 + 32);
+  segNodes = alloc(cn * 4);
+  segStart = alloc(cn * 4);
+  segEnd = alloc(cn * 4);
+  segDesc = alloc(cn * 4);
+  segLen = alloc(cn * 4);
+  segFill = alloc(cn * 4);
+  segSlots = alloc(cn * 4);
+  segFn = alloc(cn * 4);
+  prevDesc = alloc(cn * 4);
+  prevLen = alloc(cn * 4);
+  prevStart = alloc(cn * 4);
+  prevFn = alloc(cn * 4);
+  segAtPos = alloc(cn * 4);
+  inSeg = alloc(cn * 4);
+  segIndex = alloc(cn * 4);
+  segCount = 0;
+  prevCount = 0;
+  return descCur != 0 && descPrev != 0 && fills != 0 && block != 0 && segNodes != 0 && segStart != 0 &&
+    segEnd != 0 && segDesc != 0 && segLen != 0 && segFill != 0 && segSlots != 0 && segFn != 0 &&
+    prevDesc != 0 && prevLen != 0 && prevStart != 0 && prevFn != 0 && segAtPos != 0 && inSeg != 0 &&
+    segIndex != 0;
+}
+
+/** Forgets every compiled chain (the schedule changed: lane lists are rebuilt). */
+export function resetChains(): void {
+  segCount = 0;
+  prevCount = 0;
+}
+
+function chainOp(op: i32): bool {
+  switch (op) {
+    case OP_IDENTITY: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_NEG: case OP_ABS:
+    case OP_SIGN: case OP_SQUARE: case OP_SQRT: case OP_RSQRT: case OP_RELU: case OP_MIN: case OP_MAX:
+    case OP_CLAMP: case OP_GT: case OP_GE: case OP_EQ: case OP_SELECT:
+      return true;
+  }
+  return false;
+}
+
+/** The ports op reads (tiled.ts portsNeeded for plain nodes). */
+function chainPorts(op: i32): i32 {
+  if (op == OP_SELECT) return 3;
+  if (op == OP_ADD || op == OP_SUB || op == OP_MUL || op == OP_DIV || op == OP_MIN || op == OP_MAX ||
+    op == OP_GT || op == OP_GE || op == OP_EQ) return 2;
+  return 1;
+}
+
+@inline function plain(n: NodeRec): bool {
+  return n.policy == POLICY_ALWAYS && n.rPlane == 0 && n.emit == EMIT_VALUE && n.effCount == 0 && chainOp(n.op);
+}
+
+@inline function putDesc(v: i32): void {
+  setI32(descCur, descTop++, v);
+}
+
+/** A new slot filled by (kind, index); returns its number within the segment. */
+function slot(j: i32, kind: i32, index: i32): i32 {
+  setI32(fills, 2 * fillTop, kind);
+  setI32(fills, 2 * fillTop + 1, index);
+  fillTop++;
+  const s = i32At(segSlots, j);
+  setI32(segSlots, j, s + 1);
+  return s;
+}
+
+/** The pointer slot of term k: one slot per distinct lane array, so the function loads it once. */
+function pointerSlot(j: i32, k: i32): i32 {
+  const f0 = i32At(segFill, j);
+  const base = termBaseAt(k);
+  const step = termStepAt(k);
+  for (let q = 0; q < i32At(segSlots, j); q++) {
+    if (i32At(fills, 2 * (f0 + q)) != FILL_TERM_PTR) continue;
+    const other = i32At(fills, 2 * (f0 + q) + 1);
+    if (termBaseAt(other) == base && termStepAt(other) == step) return q;
+  }
+  return slot(j, FILL_TERM_PTR, k);
+}
+
+/** Whether a delay-0 reader outside segment j reads node slot s (then its values are stored). */
+function readOutside(s: i32, j: i32): bool {
+  for (let e = node(s).outHead; e >= 0; e = edge(e).outNext) {
+    const r = edge(e);
+    if (r.enabled && r.delay == 0 && i32At(inSeg, r.dst) != j) return true;
+  }
+  return false;
+}
+
+function describeNode(j: i32, s: i32): void {
+  const n = node(s);
+  putDesc(n.op);
+  putDesc(n.op == OP_CLAMP ? slot(j, FILL_ATTR0, s) : -1);
+  putDesc(n.op == OP_CLAMP ? slot(j, FILL_ATTR1, s) : -1);
+  let stores = 0;
+  if (n.cls == CLS_PLANE) stores = n.role == ROLE_OUTPUT ? 2 : 1;
+  else if (n.cls == CLS_OUT) stores = 1;
+  else if (n.cls == CLS_SCRATCH && readOutside(s, j)) stores = 1;
+  putDesc(stores);
+  if (n.cls == CLS_PLANE) {
+    putDesc(slot(j, FILL_PLANE, s));
+    if (stores == 2) putDesc(slot(j, FILL_OUT, s));
+  } else if (stores == 1) {
+    putDesc(slot(j, n.cls == CLS_OUT ? FILL_OUT : FILL_SCRATCH, s));
+  }
+  const ports = chainPorts(n.op);
+  putDesc(ports);
+  for (let p = 0; p < ports; p++) {
+    const at = 3 * s + p;
+    const mode = portModeAt(at);
+    const k0 = portStartAt(at);
+    const count = portCountAt(at);
+    putDesc(mode);
+    if (mode == PORT_ZERO) {
+      putDesc(0);
+      continue;
+    }
+    if (mode == PORT_CELL) {
+      putDesc(1);
+      putDesc(TERM_CELL);
+      putDesc(slot(j, FILL_CELL, at));
+      putDesc(-1);
+      continue;
+    }
+    putDesc(count);
+    for (let k = k0; k < k0 + count; k++) {
+      const src = termSrcAt(k);
+      const w = termWAt(k);
+      // ALIAS and CANON read weight-1 terms as they are; SCALED always multiplies; a sum multiplies
+      // exactly the terms whose weight is not 1 (sums.ts).
+      const times = mode == PORT_SCALED || (mode == PORT_SUM && w != 1);
+      if (termBaseAt(k) == 0) {
+        putDesc(TERM_NARROW);
+        putDesc(slot(j, FILL_TERM_CONST, k));
+        putDesc(-1);
+      } else if (termDelayAt(k) == 0 && i32At(inSeg, src) == j) {
+        putDesc(TERM_REG);
+        putDesc(i32At(segIndex, src));
+        putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+      } else {
+        putDesc(TERM_MEM);
+        putDesc(pointerSlot(j, k));
+        putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+      }
+    }
+  }
+}
+
+/** Whether the current description of segment j equals the previous tick's segment jp. */
+function sameAsPrev(j: i32, jp: i32): bool {
+  const len = i32At(segLen, j);
+  if (jp >= prevCount || i32At(prevLen, jp) != len || i32At(prevStart, jp) != i32At(segStart, j)) return false;
+  return memory.compare(descCur + (<usize>i32At(segDesc, j) << 2), descPrev + (<usize>i32At(prevDesc, jp) << 2), <usize>len << 2) == 0;
+}
+
+/**
+ * Finds this tick's chains among the lane lists of phases [0, phases) and gets their functions.
+ * `lanes` is the lane list; `laneAt` the phase starts in it.
+ */
+export function planChains(lanes: usize, laneAt: usize, phases: i32): void {
+  memory.fill(segAtPos, 0xff, <usize>max(capNodes, 1) << 2);
+  memory.fill(inSeg, 0xff, <usize>max(capNodes, 1) << 2);
+  // Keep the previous tick's descriptions: swap the arenas and the segment tables.
+  const d = descPrev;
+  descPrev = descCur;
+  descCur = d;
+  prevCount = segCount;
+  memory.copy(prevDesc, segDesc, <usize>segCount << 2);
+  memory.copy(prevLen, segLen, <usize>segCount << 2);
+  memory.copy(prevStart, segStart, <usize>segCount << 2);
+  memory.copy(prevFn, segFn, <usize>segCount << 2);
+  segCount = 0;
+  descTop = 0;
+  fillTop = 0;
+  if (!enabled || needMeans) return;
+  for (let k = 0; k < phases; k++) {
+    const to = i32At(laneAt, k + 1);
+    let i = i32At(laneAt, k);
+    while (i < to) {
+      if (!plain(node(i32At(lanes, i)))) {
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < to && plain(node(i32At(lanes, end)))) end++;
+      const j = segCount++;
+      setI32(segStart, j, i);
+      setI32(segEnd, j, end);
+      setI32(segAtPos, i, j);
+      for (let p = i; p < end; p++) {
+        setI32(inSeg, i32At(lanes, p), j);
+        setI32(segIndex, i32At(lanes, p), p - i);
+      }
+      setI32(segDesc, j, descTop);
+      setI32(segFill, j, fillTop);
+      setI32(segSlots, j, 0);
+      putDesc(MAGIC);
+      putDesc(end - i);
+      const slotsAt = descTop;
+      putDesc(0);
+      for (let p = i; p < end; p++) describeNode(j, i32At(lanes, p));
+      setI32(descCur, slotsAt, i32At(segSlots, j));
+      setI32(segLen, j, descTop - i32At(segDesc, j));
+      // Segments come in the same order every tick while the schedule stands: compare by index.
+      const fn = sameAsPrev(j, j) ? i32At(prevFn, j) : chainCompile(descCur + (<usize>i32At(segDesc, j) << 2), i32At(segLen, j));
+      setI32(segFn, j, fn);
+      i = end;
+    }
+  }
+}
+
+/** The compiled segment starting at lane-list position i, or -1. */
+export function chainAt(i: i32): i32 {
+  const j = i32At(segAtPos, i);
+  return j >= 0 && i32At(segFn, j) >= 0 ? j : -1;
+}
+
+export function chainEnd(j: i32): i32 {
+  return i32At(segEnd, j);
+}
+
+/** Runs segment j over tile lanes [off, off + cnt); its nodes' flags go to record(n, flags). */
+export function runChain(j: i32, off: i32, cnt: i32): void {
+  const slots = i32At(segSlots, j);
+  const f0 = i32At(segFill, j);
+  const o = <usize>off << 2;
+  for (let q = 0; q < slots; q++) {
+    const kind = i32At(fills, 2 * (f0 + q));
+    const x = i32At(fills, 2 * (f0 + q) + 1);
+    const at = block + (<usize>q << 2);
+    switch (kind) {
+      case FILL_TERM_PTR: store<usize>(at, termBaseAt(x) + <usize>(termStepAt(x) * off)); break;
+      case FILL_TERM_W: store<f32>(at, termWAt(x)); break;
+      case FILL_TERM_CONST: store<f32>(at, termConstAt(x)); break;
+      case FILL_CELL: store<f32>(at, cellAt(x)); break;
+      case FILL_ATTR0: store<f32>(at, node(x).attr0); break;
+      case FILL_ATTR1: store<f32>(at, node(x).attr1); break;
+      case FILL_SCRATCH: store<usize>(at, node(x).scratch); break;
+      case FILL_PLANE: store<usize>(at, ptrAt(node(x).ring, tickAt) + o); break;
+      default: store<usize>(at, ptrAt(outBuf, node(x).slot) + o); break;
+    }
+  }
+  chainCall(i32At(segFn, j), block, (cnt & ~3) << 2, cnt & 3);
+}
+
+/** The flags of the k-th node of the segment that last ran. */
+export function chainFlags(j: i32, k: i32): i32 {
+  const flagsAt = block + ((<usize>i32At(segSlots, j) * 4 + 15) & ~15);
+  return flagsFrom(v128.load(flagsAt + (<usize>k << 4)));
+}

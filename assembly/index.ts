@@ -23,6 +23,9 @@ export { setChains } from './chain';
 import { mode, loaded, tick, setMode, setLoaded, reschedule, runTicks } from './tick';
 import { costBase, costsReset } from './costs';
 import { logBase, logCount as entries, logDropped as dropped, logReset } from './log';
+import { forgetTask } from './task/train';
+// Task models trained inside the engine (assembly/task/, docs/task-models.md).
+export { defineLayer as taskLayer, prepareTask as taskPrepare, taskPtr, taskResult, taskGradient, trainTask as taskTrain } from './task/train';
 
 // Lanes per tile: a tile's values of a node fill 32 KiB, so a tile's working set stays in L2 and
 // each input or state plane is streamed in runs of 8 pages (prefetchers stop at page ends).
@@ -38,11 +41,13 @@ export function staging(words: i32): usize {
   if (stagingPtr != 0 && words <= stagingWords) return stagingPtr;
   // Growing the staging area moves the arena behind it: the loaded graph is gone.
   setLoaded(false);
+  forgetTask();
   return reserveStaging(words) ? stagingPtr : 0;
 }
 
 export function load(genomeWords: i32, groupCount: i32, seedLo: u32, seedHi: u32, requested: i32, tile: i32): i32 {
   setLoaded(false);
+  forgetTask();
   clearEvent();
   setStatus(-1, -1, 0);
   costsReset();

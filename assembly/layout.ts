@@ -257,3 +257,34 @@ export const EV_EFFECT_LIST: i32 = 8; // a = node key, b = effect kind applied, 
 export const MODE_AUTO: i32 = 0;
 export const MODE_TILED: i32 = 1;
 export const MODE_EVENT: i32 = 2;
+
+// Task models (assembly/task/, docs/task-models.md): activation and loss codes of taskLayer and
+// taskPrepare, taskTrain's outcomes, and the selectors of taskPtr and taskResult.
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_SIN: i32 = 1;
+export const ACT_TANH: i32 = 2;
+export const ACT_RELU: i32 = 3;
+export const ACT_COUNT: i32 = 4;
+export const LOSS_MSE: i32 = 0;
+export const LOSS_SOFTMAX_CE: i32 = 1;
+export const LOSS_COUNT: i32 = 2;
+export const MAX_LAYERS: i32 = 16;
+export const OUTCOME_OK: i32 = 0;
+export const OUTCOME_NON_FINITE: i32 = 1; // taskResult(RES_FAIL_STEP) is the step
+export const OUTCOME_ENGINE: i32 = 2; // taskResult(RES_ENGINE_STATUS) is the status
+export const PTR_TRAIN_X: i32 = 0; // f32, count x features, row-major
+export const PTR_TRAIN_Y: i32 = 1; // f32, count x targets
+export const PTR_VALID_X: i32 = 2;
+export const PTR_VALID_Y: i32 = 3;
+export const PTR_PARAMS: i32 = 4; // f32, L lanes
+export const PTR_GRAD: i32 = 5; // f64, L
+export const PTR_HV: i32 = 6; // f64, L: H z
+export const PTR_PROBE: i32 = 7; // f64, L: z
+export const PTR_LOSSES: i32 = 8; // f64, steps + 1
+export const RES_STEPS_RUN: i32 = 0;
+export const RES_FAIL_STEP: i32 = 1;
+export const RES_ENGINE_STATUS: i32 = 2;
+export const RES_NODE_KEY: i32 = 3;
+export const RES_CHANGED: i32 = 4;
+export const RES_VALIDATION_LOSS: i32 = 5;
+export const RES_COUNT: i32 = 6;

@@ -13,11 +13,14 @@ commands:
   demo      run a spiking graph and an Adam optimizer graph in the WebAssembly engine and print what happened
   seeds [--json]
             list the seed library: 26 known optimizers as genomes, with paper, rule and defaults
-  eval <genome.json | seed:NAME> --task NAME [--steps N] [--seed S] [--every K] [--hyper k=v,...] [--json]
-            run an optimizer genome on a problem and print its training loss per step and final metrics;
-            tasks: quadratic, quadratic-noisy, quadratic-split, rosenbrock; N defaults to 200, S to 0;
-            --every K prints every K-th step; --hyper overrides a seed's hyperparameters (lr=0.01,...);
-            --json prints one JSON object (trainLoss: N + 1 losses, from the start to after the last step)
+  eval <genome.json | seed:NAME> --task NAME[,NAME...] [--steps N] [--batch-size B] [--seed S] [--every K]
+       [--hyper k=v,...] [--json]
+            train with an optimizer genome on tasks and print the training loss per step and every metric
+            (validation loss, loss area, normalised losses, time and memory cost, validity);
+            tasks: regression, classification[:spirals|circles|blobs], iris[:logistic|mlp], linreg-8,
+            quadratic, quadratic-noisy, quadratic-split, rosenbrock; N and B default to each task's
+            defaults, S (the run seed) to 0; --every K prints every K-th step; --hyper overrides a seed's
+            hyperparameters (lr=0.01,...); --json prints one JSON object (trainLoss: N + 1 losses)
   export <genome.json | seed:NAME> [--format json|dot|mermaid] [--out FILE] [--hyper k=v,...]
             write the graph as JSON (default), Graphviz DOT or a Mermaid flowchart, to stdout or FILE
   help      show this text

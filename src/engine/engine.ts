@@ -35,6 +35,61 @@ interface Exports {
   dumpGraph(): number;
   heapBytes(): number;
   setChains(on: number): void;
+  taskLayer(index: number, inputs: number, outputs: number, activation: number): number;
+  taskPrepare(layers: number, loss: number, features: number, targets: number, trainCount: number,
+    validCount: number, batchSize: number, steps: number): number;
+  taskPtr(which: number): number;
+  taskResult(which: number): number;
+  taskGradient(step: number, seedLo: number, seedHi: number, probe: number): number;
+  taskTrain(seedLo: number, seedHi: number, probe: number): number;
+}
+
+/** A data set as the engine takes it: row-major float32 features and targets. */
+export interface TaskData {
+  count: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+/**
+ * A dense model and its data for Engine.train (assembly/task/, docs/task-models.md); activation
+ * and loss are the engine's codes (ACT_*, LOSS_* in layout.ts). The loaded genome must have one
+ * lane group per weight matrix (outputs x inputs) and per bias (1 x outputs), in layer order.
+ */
+export interface TaskRequest {
+  layers: readonly { inputs: number; outputs: number; activation: number }[];
+  loss: number;
+  train: TaskData;
+  validation: TaskData;
+  batchSize: number;
+  steps: number;
+}
+
+/** What Engine.train reports; `outcome` is an OUTCOME_* code, or 'trapped'. */
+export interface TaskRun {
+  outcome: number | 'trapped';
+  /** Losses after 0 .. stepsRun updates (docs/task-models.md). */
+  trainLoss: Float64Array;
+  validationLoss: number;
+  stepsRun: number;
+  /** OUTCOME_NON_FINITE: the step that produced the non-finite value. */
+  failStep: number;
+  /** OUTCOME_ENGINE: the engine's status code; 'trapped': the trap's message. */
+  engineStatus: number;
+  trapMessage?: string;
+  /** The node whose value was not finite, when the engine found it; else -1. */
+  nodeKey: number;
+  parametersChanged: boolean;
+  /** The parameters after the last accepted update. */
+  parameters: Float32Array;
+}
+
+/** Engine.taskGradient's answer: a minibatch loss, its gradient and, when asked, z and H z. */
+export interface TaskGradient {
+  loss: number;
+  gradient: Float64Array;
+  probe?: Float64Array;
+  hessianProbe?: Float64Array;
 }
 
 export interface EngineOptions {
@@ -50,6 +105,12 @@ export interface EngineOptions {
 export const TRAPPED = -1;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** A seed in [0, 2^53) as the engine's (seedLo, seedHi). */
+function seedWords(seed: number): [number, number] {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in [0, 2^53) (got ${seed})`);
+  return [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
+}
 
 /** Compiles the engine once per process (or thread); a browser passes the module or bytes itself. */
 function engineModule(source?: WebAssembly.Module | BufferSource): Promise<WebAssembly.Module> {
@@ -221,6 +282,96 @@ export class Engine {
 
   heapBytes(): number {
     return this.exports.heapBytes();
+  }
+
+  /**
+   * Trains the request's model with the loaded genome in one engine call (prepareTask, then
+   * trainTask). Throws if the request does not fit the loaded genome.
+   */
+  train(request: TaskRequest, options: { seed: number; curvature: boolean }): TaskRun {
+    this.prepareTask(request);
+    return this.trainTask(options);
+  }
+
+  /**
+   * Runs the prepared task: seeded init, minibatches and probes, one tick per step
+   * (docs/task-models.md). `curvature`: fill the z * (H z) slot. A task trains once per load.
+   */
+  trainTask(options: { seed: number; curvature: boolean }): TaskRun {
+    const [lo, hi] = seedWords(options.seed);
+    const outcome = this.guard(() => this.exports.taskTrain(lo, hi, options.curvature ? 1 : 0));
+    if (typeof outcome === 'string') {
+      return {
+        outcome: 'trapped', trainLoss: new Float64Array(0), validationLoss: Number.NaN, stepsRun: 0, failStep: 0,
+        engineStatus: -1, trapMessage: outcome, nodeKey: -1, parametersChanged: false, parameters: new Float32Array(0),
+      };
+    }
+    const result = (i: number): number => this.exports.taskResult(i);
+    const stepsRun = result(L.RES_STEPS_RUN);
+    return {
+      outcome,
+      trainLoss: this.taskView(Float64Array, L.PTR_LOSSES, stepsRun + 1).slice(),
+      validationLoss: result(L.RES_VALIDATION_LOSS),
+      stepsRun,
+      failStep: result(L.RES_FAIL_STEP),
+      engineStatus: result(L.RES_ENGINE_STATUS),
+      nodeKey: result(L.RES_NODE_KEY),
+      parametersChanged: result(L.RES_CHANGED) !== 0,
+      parameters: this.taskView(Float32Array, L.PTR_PARAMS, this.lanes).slice(),
+    };
+  }
+
+  /**
+   * Step `step`'s minibatch loss and gradient of the prepared task at `parameters`, with the probe
+   * z and H z if `probe`; for tests of the model's derivatives.
+   */
+  taskGradient(parameters: Float32Array, options: { step: number; seed: number; probe: boolean }): TaskGradient {
+    const lanes = this.lanes;
+    if (parameters.length !== lanes) throw new RangeError(`parameters must hold ${lanes} values (got ${parameters.length})`);
+    const view = this.taskView(Float32Array, L.PTR_PARAMS, lanes);
+    if (view.byteOffset === 0) throw new Error('no task is prepared: call prepareTask after load');
+    view.set(parameters);
+    const [lo, hi] = seedWords(options.seed);
+    const loss = this.exports.taskGradient(options.step, lo, hi, options.probe ? 1 : 0);
+    const answer: TaskGradient = { loss, gradient: this.taskView(Float64Array, L.PTR_GRAD, lanes).slice() };
+    if (options.probe) {
+      answer.probe = this.taskView(Float64Array, L.PTR_PROBE, lanes).slice();
+      answer.hessianProbe = this.taskView(Float64Array, L.PTR_HV, lanes).slice();
+    }
+    return answer;
+  }
+
+  /** Stages a model and its data on the loaded genome; throws if they do not fit it. */
+  prepareTask(request: TaskRequest): void {
+    const layers = request.layers;
+    layers.forEach((layer, i) => {
+      if (this.exports.taskLayer(i, layer.inputs, layer.outputs, layer.activation) !== S.OK) {
+        throw new RangeError(`layers[${i}] is out of the engine's range (${JSON.stringify(layer)})`);
+      }
+    });
+    const first = layers[0];
+    const last = layers[layers.length - 1];
+    for (const [name, data] of [['train', request.train], ['validation', request.validation]] as const) {
+      if (data.x.length !== data.count * (first?.inputs ?? 0) || data.y.length !== data.count * (last?.outputs ?? 0)) {
+        throw new RangeError(`${name}: x and y must hold count rows of the first layer's inputs and the last layer's outputs`);
+      }
+    }
+    const status = this.exports.taskPrepare(layers.length, request.loss, first?.inputs ?? 0, last?.outputs ?? 0,
+      request.train.count, request.validation.count, request.batchSize, request.steps);
+    if (status !== S.OK) {
+      throw new RangeError(`the engine refused the task: ${S.STATUS_MESSAGES[status] ?? `status ${status}`}` +
+        (status === S.BAD_ARGUMENT ? ' (the model must match the loaded genome\'s lane groups and optimizer slots)' : ''));
+    }
+    this.taskView(Float32Array, L.PTR_TRAIN_X, request.train.x.length).set(request.train.x);
+    this.taskView(Float32Array, L.PTR_TRAIN_Y, request.train.y.length).set(request.train.y);
+    this.taskView(Float32Array, L.PTR_VALID_X, request.validation.x.length).set(request.validation.x);
+    this.taskView(Float32Array, L.PTR_VALID_Y, request.validation.y.length).set(request.validation.y);
+  }
+
+  private taskView<T extends Float32Array | Float64Array>(
+    kind: { new (buffer: ArrayBuffer, offset: number, length: number): T }, which: number, length: number,
+  ): T {
+    return new kind(this.exports.memory.buffer, this.exports.taskPtr(which), length);
   }
 
   /** Runs an engine call; a trap discards the instance and comes back as its message. */

@@ -72,13 +72,13 @@ describe('l2l eval', () => {
   it('rejects an unknown task, listing the tasks', async () => {
     const { code, stderr } = await failure('eval', 'seed:adam', '--task', 'mnist');
     expect(code).toBe(2);
-    expect(stderr).toContain('--task must be one of quadratic, quadratic-noisy, quadratic-split, rosenbrock (got "mnist")');
+    expect(stderr).toContain('--task must be one of regression, classification, iris, linreg-8, quadratic, quadratic-noisy, quadratic-split, rosenbrock (got "mnist")');
   });
 
   it('rejects a missing task', async () => {
     const { code, stderr } = await failure('eval', 'seed:adam');
     expect(code).toBe(2);
-    expect(stderr).toContain('--task is required (quadratic, quadratic-noisy, quadratic-split, rosenbrock)');
+    expect(stderr).toContain('--task is required (regression, classification, iris, linreg-8, quadratic, quadratic-noisy, quadratic-split, rosenbrock)');
   });
 
   it.each([['abc'], ['0'], ['1.5'], ['-3'], ['1000001']])('rejects --steps %s', async (steps) => {
@@ -89,7 +89,7 @@ describe('l2l eval', () => {
 
   it('rejects an unknown flag, a flag without its value, an unknown hyperparameter and a missing file', async () => {
     expect(await failure('eval', 'seed:adam', '--task', 'quadratic', '--lr', '1')).toEqual({
-      code: 2, stderr: expect.stringContaining('--lr is not a flag of eval (it takes --task, --steps, --seed, --every, --hyper, --json)'),
+      code: 2, stderr: expect.stringContaining('--lr is not a flag of eval (it takes --task, --steps, --batch-size, --seed, --every, --hyper, --json)'),
     });
     expect((await failure('eval', 'seed:adam', '--task')).stderr).toContain('--task needs a value');
     expect((await failure('eval', 'seed:adam', '--task', 'quadratic', '--hyper', 'lr')).stderr)

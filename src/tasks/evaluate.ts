@@ -1,0 +1,132 @@
+// One genome on its tasks (docs/tasks.md): build (or reuse) each task instance from its data seed,
+// train with the episode seed, score the run. Scoring checks validity in a fixed order: an engine
+// error, then a non-finite value, then inactivity (parameters that never moved in the first
+// INACTIVE_STEPS updates); only a run that passes all three gets metrics.
+
+import type { Engine } from '../engine/engine.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { Genome } from '../genome/types.ts';
+import {
+  combineTasks, nonFinitePenalty, PENALTY, taskMetrics,
+  type GenomeEvaluation, type InvalidReason, type TaskResult,
+} from './metrics.ts';
+import { runProblem } from './problem.ts';
+import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
+import { dataSeed, episodeSeed } from './seeds.ts';
+import { engineStatusCode, trainModel } from './train.ts';
+import type { TrainResult } from './types.ts';
+
+/** One task of an evaluation plan: its reference and settings. */
+export interface PlannedTask extends TaskSettings {
+  task: string;
+}
+
+/** What to evaluate genomes on: the seeds' path and the tasks, in order. */
+export interface EvaluationPlan {
+  runSeed: number;
+  generation: number;
+  tasks: PlannedTask[];
+}
+
+/** A plan for `tasks` (references, each optionally with overrides), defaults filled in and checked. */
+export function makePlan(runSeed: number, generation: number, tasks: readonly (string | ({ task: string } & Partial<TaskSettings>))[]): EvaluationPlan {
+  return {
+    runSeed,
+    generation,
+    tasks: tasks.map((t, i) => {
+      const { task, ...overrides } = typeof t === 'string' ? { task: t } : t;
+      const ref = parseTaskRef(task, `tasks[${i}]`);
+      return { task: ref.text, ...taskSettings(ref, overrides, `tasks[${i}]`) };
+    }),
+  };
+}
+
+/** The number of trained parameters (lanes) of an instance. */
+export function parameterCount(instance: TaskInstance): number {
+  if (instance.kind === 'problem') return instance.problem.initial().length;
+  return instance.model.layers.reduce((n, l) => n + l.inputs * l.outputs + l.outputs, 0);
+}
+
+function invalid(task: string, reason: InvalidReason, wallTimeMs: number, extra: Partial<Pick<Extract<TaskResult, { status: 'invalid' }>, 'step' | 'code' | 'message' | 'penalty'>> = {}): TaskResult {
+  return { status: 'invalid', task, reason, penalty: PENALTY[reason], wallTimeMs, ...extra };
+}
+
+/** Turns a finished run into a task result: invalid with a reason and penalty, or its metrics. */
+export function scoreRun(instance: TaskInstance, settings: TaskSettings, run: TrainResult, wallTimeMs: number): TaskResult {
+  const outcome = run.outcome;
+  if (outcome.status === 'engine_error') return invalid(instance.task, 'engine_error', wallTimeMs, { code: outcome.code });
+  if (outcome.status === 'non_finite' || !Number.isFinite(run.validationLoss)) {
+    const step = outcome.status === 'non_finite' ? outcome.step : settings.steps + 1;
+    return invalid(instance.task, 'non_finite', wallTimeMs, { step, penalty: nonFinitePenalty(step, settings.steps) });
+  }
+  if (!run.parametersChanged) return invalid(instance.task, 'inactive', wallTimeMs);
+  return { status: 'ok', task: instance.task, metrics: taskMetrics(run, instance.referenceLoss, parameterCount(instance), wallTimeMs) };
+}
+
+/** A run and its score; `run` is undefined when the engine refused the genome before training. */
+export interface TaskRun {
+  run: TrainResult | undefined;
+  result: TaskResult;
+}
+
+/** Trains on one task instance with `seed` as the episode seed; answers with the run and its score. */
+export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number): TaskRun {
+  const started = performance.now();
+  let run: TrainResult;
+  try {
+    const options = { steps: settings.steps, batchSize: settings.batchSize, seed };
+    run = instance.kind === 'model'
+      ? trainModel(engine, genome, instance.model, instance.train, instance.validation, options)
+      : runProblem(engine, genome, instance.problem, options);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    const code = engineStatusCode(error.status);
+    return { run: undefined, result: invalid(instance.task, 'engine_error', performance.now() - started, { code, message: error.message }) };
+  }
+  return { run, result: scoreRun(instance, settings, run, performance.now() - started) };
+}
+
+/** runTask's score alone. */
+export function evaluateTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number): TaskResult {
+  return runTask(engine, genome, instance, settings, seed).result;
+}
+
+/** Task instances by task and data seed, the most recent `capacity` kept. */
+export class InstanceCache {
+  private readonly entries = new Map<string, TaskInstance>();
+  constructor(private readonly capacity = 32) {}
+
+  get(task: string, seed: number): TaskInstance {
+    const key = `${task}@${seed}`;
+    let instance = this.entries.get(key);
+    if (instance === undefined) {
+      instance = buildTask(task, seed);
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, instance);
+    }
+    return instance;
+  }
+}
+
+/**
+ * Evaluates genome `genomeId` on every task of the plan, calling `onTask` with the task's index
+ * before each. An exception that is not an engine error (a bug, never bad input) marks that task
+ * `crashed` with its message; the other tasks still run.
+ */
+export function evaluateGenome(
+  engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan,
+  cache = new InstanceCache(), onTask?: (task: number) => void,
+): GenomeEvaluation {
+  const results = plan.tasks.map((t, index): TaskResult => {
+    onTask?.(index);
+    const path = { runSeed: plan.runSeed, generation: plan.generation, task: t.task };
+    const started = performance.now();
+    try {
+      const instance = cache.get(t.task, dataSeed(path));
+      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }));
+    } catch (error) {
+      return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return combineTasks(genomeId, results);
+}

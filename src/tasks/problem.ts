@@ -1,0 +1,83 @@
+// Runs an optimizer genome on an analytic problem and answers with a TrainResult, like trainModel
+// does for model tasks, so that both kinds of task are scored the same way. The loop is the one of
+// src/optimizer/driver.ts (same slots, same random streams, same losses: trainLoss[i] is the loss
+// after i updates); in addition it notes whether the parameters moved in the first
+// INACTIVE_STEPS updates and turns engine failures into a status instead of throwing.
+
+import type { Engine } from '../engine/engine.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { Genome } from '../genome/types.ts';
+import { PROBE_SALT } from '../optimizer/driver.ts';
+import type { Problem } from '../optimizer/problems.ts';
+import { readsSlot, SLOT } from '../optimizer/role.ts';
+import { createRng } from '../util/rng.ts';
+import { engineStatusCode } from './train.ts';
+import type { TrainOptions, TrainResult, TrainStatus } from './types.ts';
+
+/** A genome whose parameters have not moved after this many updates is inactive. */
+export const INACTIVE_STEPS = 10; // trainModel's CHANGE_WINDOW (assembly/task/train.ts)
+
+function engineFailure(error: unknown): TrainStatus {
+  if (error instanceof EngineError) return { status: 'engine_error', code: engineStatusCode(error.status) };
+  throw error;
+}
+
+/** Runs `genome` on `problem` for `options.steps` updates in `engine` (loaded here). */
+export function runProblem(engine: Engine, genome: Genome, problem: Problem, options: TrainOptions): TrainResult {
+  const theta = problem.initial();
+  const start = theta.slice();
+  const lanes = theta.length;
+  const trainLoss = new Float64Array(options.steps + 1);
+  const result = (stepsRun: number, outcome: TrainStatus, validationLoss: number, moved: boolean): TrainResult => {
+    const costs = stepsRun > 0 ? engine.costs() : undefined;
+    return {
+      trainLoss: trainLoss.subarray(0, stepsRun + 1),
+      validationLoss,
+      parametersChanged: moved,
+      stepsRun,
+      outcome,
+      workPerStepPerParameter: costs === undefined || costs.ticks === 0 ? 0 : costs.work / costs.ticks / lanes,
+      stateBytesPerParameter: costs?.stateBytesPerLane ?? 0,
+      parameters: theta,
+    };
+  };
+  try {
+    engine.load(genome, problem.groups, { seed: options.seed });
+  } catch (error) {
+    return result(0, engineFailure(error), Number.NaN, false);
+  }
+  const noise = createRng(options.seed);
+  const probe = createRng((options.seed ^ PROBE_SALT) >>> 0);
+  const wantsCurvature = readsSlot(genome, SLOT.curvature);
+  const gradient = new Float32Array(lanes);
+  const curvature = new Float32Array(lanes);
+  let moved = false;
+  let previous = Number.NaN;
+  for (let step = 1; step <= options.steps; step++) {
+    const loss = problem.evaluate(theta, gradient, noise);
+    trainLoss[step - 1] = loss;
+    if (!Number.isFinite(loss)) return result(step - 1, { status: 'non_finite', step }, Number.NaN, moved);
+    if (wantsCurvature) problem.curvature(theta, curvature, probe);
+    engine.input(SLOT.gradient).set(gradient);
+    engine.input(SLOT.parameter).set(theta);
+    engine.input(SLOT.loss)[0] = loss;
+    engine.input(SLOT.previousLoss)[0] = step === 1 ? loss : previous;
+    engine.input(SLOT.step)[0] = step;
+    engine.input(SLOT.curvature).set(curvature);
+    let run;
+    try {
+      run = engine.run(1);
+    } catch (error) {
+      return result(step - 1, engineFailure(error), Number.NaN, moved);
+    }
+    if (run.status === 'non-finite') return result(step - 1, { status: 'non_finite', step, nodeKey: run.nodeKey }, Number.NaN, moved);
+    if (run.status === 'trapped') return result(step - 1, { status: 'engine_error', code: 'trapped' }, Number.NaN, moved);
+    theta.set(engine.output(0));
+    if (step <= INACTIVE_STEPS && !moved) moved = theta.some((v, i) => v !== start[i]);
+    previous = loss;
+  }
+  const final = problem.evaluate(theta, gradient, noise);
+  trainLoss[options.steps] = final;
+  const outcome: TrainStatus = Number.isFinite(final) ? { status: 'ok' } : { status: 'non_finite', step: options.steps + 1 };
+  return result(options.steps, outcome, final, moved);
+}

@@ -1,0 +1,24 @@
+/**
+ * The interface between task models (src/tasks/train.ts, assembly/task/) and the task registry,
+ * metrics and evaluation. See docs/task-models.md.
+ */
+
+export type Activation = 'identity' | 'sin' | 'tanh' | 'relu';
+export interface Layer { inputs: number; outputs: number; activation: Activation } // y = act(W x + b)
+export interface ModelSpec { layers: Layer[]; loss: 'mse' | 'softmax-cross-entropy' }
+export interface Dataset { count: number; features: number; targets: number; x: Float32Array; y: Float32Array } // row-major; classification y one-hot
+export interface TrainOptions { steps: number; batchSize: number; seed: number } // seed: the episode seed
+export type TrainStatus =
+  | { status: 'ok' }
+  | { status: 'non_finite'; step: number; nodeKey?: number } // nodeKey: the genome node whose value was not finite
+  | { status: 'engine_error'; code: string };
+export interface TrainResult {
+  trainLoss: Float64Array;   // steps + 1 values: at init, before each update, after the last (like optimize())
+  validationLoss: number;    // after the last step (NaN if not finished)
+  parametersChanged: boolean; // whether any parameter moved during the first steps (for `inactive`)
+  stepsRun: number;
+  outcome: TrainStatus;
+  workPerStepPerParameter: number; // the engine's work units per step per parameter (costs().work / steps / L)
+  stateBytesPerParameter: number;  // costs().stateBytesPerLane
+  parameters?: Float32Array;      // the model's parameters after the last accepted update (lane order)
+}

@@ -1,0 +1,80 @@
+// The task registry and the seed hashes: references, settings, instances, derived seeds.
+import { describe, expect, it } from 'vitest';
+import { makePlan, parameterCount } from '../../src/tasks/evaluate.ts';
+import { buildTask, OBJECTIVES, parseTaskRef, taskSettings, TASK_NAMES, TASKS } from '../../src/tasks/registry.ts';
+import { dataSeed, episodeSeed, hashString, hashWords } from '../../src/tasks/seeds.ts';
+
+describe('task registry', () => {
+  it('lists the tasks of issue 4 with description, objectives and defaults', () => {
+    expect(TASK_NAMES).toEqual(['regression', 'classification', 'iris', 'linreg-8', 'quadratic', 'quadratic-noisy', 'quadratic-split', 'rosenbrock']);
+    for (const t of TASKS) {
+      expect(t.description.length).toBeGreaterThan(10);
+      expect(t.objectives).toEqual(OBJECTIVES);
+      expect(Number.isInteger(t.defaults.steps) && t.defaults.steps > 0).toBe(true);
+    }
+    expect(TASKS.find((t) => t.name === 'linreg-8')?.defaults.steps).toBe(100);
+  });
+
+  it('builds every task and variant into an instance whose data fits its model', () => {
+    const refs = TASKS.flatMap((t) => [t.name, ...t.variants.map((v) => `${t.name}:${v}`)]);
+    for (const ref of refs) {
+      const instance = buildTask(ref, 42);
+      expect(instance.task).toBe(ref);
+      expect(instance.referenceLoss).toBeGreaterThan(0);
+      if (instance.kind === 'model') {
+        const layers = instance.model.layers;
+        expect(instance.train.features).toBe(layers[0]?.inputs);
+        expect(instance.validation.targets).toBe(layers.at(-1)?.outputs);
+        layers.slice(1).forEach((l, i) => expect(l.inputs).toBe(layers[i]?.outputs));
+      }
+      expect(parameterCount(instance)).toBeGreaterThan(0);
+    }
+    const regression = buildTask('regression', 1);
+    if (regression.kind !== 'model') throw new Error('regression is a model task');
+    expect(regression.model.layers.map((l) => [l.outputs, l.activation])).toEqual([[20, 'sin'], [20, 'tanh'], [1, 'identity']]);
+    expect(regression.model.loss).toBe('mse');
+    const iris = buildTask('iris', 1);
+    expect(iris.kind === 'model' && iris.model.layers.length).toBe(1);
+  });
+
+  it('names the field and the rule on a bad reference or setting', () => {
+    expect(() => parseTaskRef('mnist')).toThrow(`task must be one of ${TASK_NAMES.join(', ')} (got "mnist")`);
+    expect(() => parseTaskRef('iris:svm', 'tasks[2]')).toThrow('tasks[2] must name a variant of iris: iris:logistic, iris:mlp (got "iris:svm")');
+    expect(() => parseTaskRef('rosenbrock:x')).toThrow('task must not name a variant (rosenbrock has none) (got "rosenbrock:x")');
+    expect(() => taskSettings(parseTaskRef('regression'), { steps: 0 })).toThrow('settings.steps must be an integer from 1 to 100000 (got 0)');
+    expect(() => makePlan(0, 0, [{ task: 'iris', batchSize: 1.5 }])).toThrow('tasks[0].batchSize must be an integer from 1 to 4096 (got 1.5)');
+    expect(makePlan(0, 0, ['iris', { task: 'regression', steps: 7 }]).tasks).toEqual([
+      { task: 'iris', steps: 100, batchSize: 16 },
+      { task: 'regression', steps: 7, batchSize: 32 },
+    ]);
+  });
+});
+
+describe('seeds', () => {
+  it('hash as documented: FNV-1a strings and fixed golden values', () => {
+    // FNV-1a 32-bit of "" and "a": the offset basis and the published test vector 0xe40c292c.
+    expect(hashString('')).toBe(0x811c9dc5);
+    expect(hashString('a')).toBe(0xe40c292c);
+    // Golden values: a change here changes every run's data and episodes.
+    expect(hashWords([1, 2, 3])).toBe(hashWords([1, 2, 3]));
+    expect(dataSeed({ runSeed: 0, generation: 0, task: 'regression' })).toBe(3245018759);
+    expect(episodeSeed({ runSeed: 0, generation: 0, genomeId: 0, task: 'regression' })).toBe(2668559484);
+    expect(dataSeed({ runSeed: 0, generation: 0, task: 'rosenbrock' })).toBe(31937681);
+  });
+
+  it('depend on every part of the path, and data seeds not on the genome', () => {
+    const base = { runSeed: 7, generation: 3, genomeId: 11, task: 'iris' };
+    const seeds = [
+      episodeSeed(base),
+      episodeSeed({ ...base, runSeed: 8 }),
+      episodeSeed({ ...base, runSeed: 7 + 2 ** 32 }),
+      episodeSeed({ ...base, generation: 4 }),
+      episodeSeed({ ...base, genomeId: 12 }),
+      episodeSeed({ ...base, task: 'iris:mlp' }),
+      dataSeed(base),
+    ];
+    expect(new Set(seeds).size).toBe(seeds.length);
+    expect(hashWords([1, 2])).not.toBe(hashWords([2, 1]));
+    for (const s of seeds) expect(Number.isInteger(s) && s >= 0 && s < 2 ** 32).toBe(true);
+  });
+});

@@ -14,9 +14,11 @@
 // weights, narrow values, cells, attributes) is not in the description: it is written, per tile,
 // into a parameter block the function reads.
 //
-//   description (i32): MAGIC nodeCount slotCount, then per node: op a0Slot a1Slot storeCount
-//                      store slots.. portCount, per port: mode termCount, per term: kind ref wSlot
-//   parameter block:   slotCount words (pointers and f32 values), then 16 bytes of flags per node
+//   description (i32): MAGIC nodeCount slotCount, then per node: op a0Slot a1Slot storeCount,
+//                      per store: kind (slot | address) value, portCount, per port: mode termCount,
+//                      per term: kind ref wSlot (ref: a node of the chain, a slot or an address)
+//   parameter block:   slotCount words (scratch pointers less the tile's byte offset, f32 values),
+//                      then 16 bytes of flags per node
 //                      (the running unsigned max of the values' bit patterns shifted left by one)
 //   fill list:         per slot (kind, index): how to fill it for a tile
 
@@ -36,14 +38,18 @@ import {
 import { flagsFrom } from './kern';
 
 @external('env', 'chainCompile') declare function chainCompile(desc: usize, words: i32): i32;
-@external('env', 'chainCall') declare function chainCall(fn: i32, block: usize, bytes: i32, rem: i32): void;
+@external('env', 'chainCall') declare function chainCall(fn: i32, block: usize, start: i32, bytes: i32, rem: i32): void;
 
 const MAGIC: i32 = 0x6c326331;
 // Term kinds in a description.
 const TERM_REG: i32 = 0; // an earlier node of the chain: its value in a register
-const TERM_MEM: i32 = 1; // a lane array: a pointer slot
+const TERM_MEM: i32 = 1; // a scratch tile: a pointer slot (the tile's start minus the lanes' offset)
 const TERM_NARROW: i32 = 2; // a narrow term's product: an f32 slot
 const TERM_CELL: i32 = 3; // a port of narrow terms only: its f32 sum
+const TERM_ADDR: i32 = 4; // a plane or slot buffer: its address at lane 0, a constant of the code
+// Store kinds.
+const STORE_SLOT: i32 = 0; // a scratch tile, through a pointer slot as TERM_MEM
+const STORE_ADDR: i32 = 1; // a plane or an output buffer at a constant address
 // Fill kinds: how a slot gets its value for a tile.
 const FILL_TERM_PTR: i32 = 0;
 const FILL_TERM_W: i32 = 1;
@@ -52,8 +58,6 @@ const FILL_CELL: i32 = 3;
 const FILL_ATTR0: i32 = 4;
 const FILL_ATTR1: i32 = 5;
 const FILL_SCRATCH: i32 = 6;
-const FILL_PLANE: i32 = 7;
-const FILL_OUT: i32 = 8;
 
 let enabled: bool = true;
 let descCur: usize = 0; // this tick's descriptions
@@ -160,7 +164,7 @@ function slot(j: i32, kind: i32, index: i32): i32 {
   return s;
 }
 
-/** The pointer slot of term k: one slot per distinct lane array, so the function loads it once. */
+/** The pointer slot of scratch term k: one slot per distinct tile, so the function loads it once. */
 function pointerSlot(j: i32, k: i32): i32 {
   const f0 = i32At(segFill, j);
   const base = termBaseAt(k);
@@ -187,16 +191,26 @@ function describeNode(j: i32, s: i32): void {
   putDesc(n.op);
   putDesc(n.op == OP_CLAMP ? slot(j, FILL_ATTR0, s) : -1);
   putDesc(n.op == OP_CLAMP ? slot(j, FILL_ATTR1, s) : -1);
-  let stores = 0;
-  if (n.cls == CLS_PLANE) stores = n.role == ROLE_OUTPUT ? 2 : 1;
-  else if (n.cls == CLS_OUT) stores = 1;
-  else if (n.cls == CLS_SCRATCH && readOutside(s, j)) stores = 1;
-  putDesc(stores);
+  // Addresses of planes enter the description: a shape is compiled once per set of planes (a ring
+  // of M planes gives at most M), and its code reaches every plane without address arithmetic.
   if (n.cls == CLS_PLANE) {
-    putDesc(slot(j, FILL_PLANE, s));
-    if (stores == 2) putDesc(slot(j, FILL_OUT, s));
-  } else if (stores == 1) {
-    putDesc(slot(j, n.cls == CLS_OUT ? FILL_OUT : FILL_SCRATCH, s));
+    putDesc(n.role == ROLE_OUTPUT ? 2 : 1);
+    putDesc(STORE_ADDR);
+    putDesc(<i32>ptrAt(n.ring, tickAt));
+    if (n.role == ROLE_OUTPUT) {
+      putDesc(STORE_ADDR);
+      putDesc(<i32>ptrAt(outBuf, n.slot));
+    }
+  } else if (n.cls == CLS_OUT) {
+    putDesc(1);
+    putDesc(STORE_ADDR);
+    putDesc(<i32>ptrAt(outBuf, n.slot));
+  } else if (n.cls == CLS_SCRATCH && readOutside(s, j)) {
+    putDesc(1);
+    putDesc(STORE_SLOT);
+    putDesc(slot(j, FILL_SCRATCH, s));
+  } else {
+    putDesc(0);
   }
   const ports = chainPorts(n.op);
   putDesc(ports);
@@ -231,6 +245,10 @@ function describeNode(j: i32, s: i32): void {
       } else if (termDelayAt(k) == 0 && i32At(inSeg, src) == j) {
         putDesc(TERM_REG);
         putDesc(i32At(segIndex, src));
+        putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+      } else if (termStepAt(k) != 0) {
+        putDesc(TERM_ADDR);
+        putDesc(<i32>termBaseAt(k));
         putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
       } else {
         putDesc(TERM_MEM);
@@ -324,18 +342,16 @@ export function runChain(j: i32, off: i32, cnt: i32): void {
     const x = i32At(fills, 2 * (f0 + q) + 1);
     const at = block + (<usize>q << 2);
     switch (kind) {
-      case FILL_TERM_PTR: store<usize>(at, termBaseAt(x) + <usize>(termStepAt(x) * off)); break;
+      case FILL_TERM_PTR: store<usize>(at, termBaseAt(x) - o); break;
       case FILL_TERM_W: store<f32>(at, termWAt(x)); break;
       case FILL_TERM_CONST: store<f32>(at, termConstAt(x)); break;
       case FILL_CELL: store<f32>(at, cellAt(x)); break;
       case FILL_ATTR0: store<f32>(at, node(x).attr0); break;
       case FILL_ATTR1: store<f32>(at, node(x).attr1); break;
-      case FILL_SCRATCH: store<usize>(at, node(x).scratch); break;
-      case FILL_PLANE: store<usize>(at, ptrAt(node(x).ring, tickAt) + o); break;
-      default: store<usize>(at, ptrAt(outBuf, node(x).slot) + o); break;
+      default: store<usize>(at, node(x).scratch - o); break; // FILL_SCRATCH
     }
   }
-  chainCall(i32At(segFn, j), block, (cnt & ~3) << 2, cnt & 3);
+  chainCall(i32At(segFn, j), block, <i32>o, (cnt & ~3) << 2, cnt & 3);
 }
 
 /** The flags of the k-th node of the segment that last ran. */

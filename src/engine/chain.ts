@@ -13,10 +13,13 @@
 import * as L from './layout.ts';
 
 const MAGIC = 0x6c326331;
+const PAIR = 2;
 const TERM_REG = 0;
 const TERM_MEM = 1;
 const TERM_NARROW = 2;
 const TERM_CELL = 3;
+const TERM_ADDR = 4;
+const STORE_SLOT = 0;
 const PORT_ZERO = 0;
 const PORT_ALIAS = 1;
 const PORT_CANON = 2;
@@ -26,7 +29,8 @@ const PORT_SUM = 5;
 
 interface Term { kind: number; ref: number; wSlot: number }
 interface Port { mode: number; terms: Term[] }
-interface ChainNode { op: number; a0: number; a1: number; stores: number[]; ports: Port[] }
+interface Store { kind: number; ref: number }
+interface ChainNode { op: number; a0: number; a1: number; stores: Store[]; ports: Port[] }
 interface Chain { slots: number; nodes: ChainNode[] }
 
 /** Reads a description; throws on anything malformed (a bug on one side or the other). */
@@ -44,7 +48,7 @@ export function readChain(words: Int32Array): Chain {
     const op = next();
     const a0 = next();
     const a1 = next();
-    const stores = Array.from({ length: next() }, next);
+    const stores = Array.from({ length: next() }, () => ({ kind: next(), ref: next() }));
     const ports = Array.from({ length: next() }, () => {
       const mode = next();
       const terms = Array.from({ length: next() }, () => ({ kind: next(), ref: next(), wSlot: next() }));
@@ -111,7 +115,7 @@ const EMPTY = 0x40;
 const V = {
   load: 0x00, store: 0x0b, const: 0x0c, f32x4Splat: 0x13, i32x4Splat: 0x11, f32x4Extract: 0x1f,
   i32x4LtS: 0x39, f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Ge: 0x46,
-  and: 0x4e, bitselect: 0x52, anyTrue: 0x53, i32x4Shl: 0xab, i32x4MaxU: 0xb9,
+  and: 0x4e, andnot: 0x4f, bitselect: 0x52, anyTrue: 0x53, i32x4Shl: 0xab, i32x4MaxU: 0xb9,
   abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9,
   pmax: 0xeb,
 } as const;
@@ -167,17 +171,21 @@ class Body {
   }
 }
 
-// Parameters: 0 block, 1 bytes, 2 rem. i32 locals: 0 the byte index i, then one per pointer slot.
+// Parameters: 0 block, 1 start (the tile's byte offset), 2 bytes, 3 rem. i32 locals: 0 the byte
+// index i (from start), 1 its end, then one per pointer slot. A plane is addressed as i plus its
+// address at lane 0, a constant offset of the load or store; a scratch tile through its slot's
+// pointer, which the engine gives less the tile's byte offset.
 const P_BLOCK = 0;
-const P_BYTES = 1;
-const P_REM = 2;
+const P_START = 1;
+const P_BYTES = 2;
+const P_REM = 3;
 
 /** The module of one chain: imports memory "e" "m", exports "run". */
 export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
   const pointerSlots = new Set<number>();
   const valueSlots = new Set<number>();
   for (const n of chain.nodes) {
-    n.stores.forEach((s) => pointerSlots.add(s));
+    for (const st of n.stores) if (st.kind === STORE_SLOT) pointerSlots.add(st.ref);
     if (n.a0 >= 0) valueSlots.add(n.a0);
     if (n.a1 >= 0) valueSlots.add(n.a1);
     for (const p of n.ports) {
@@ -189,15 +197,17 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
     }
   }
   const pointers = [...pointerSlots];
-  const b = new Body(3, 1 + pointers.length);
+  const b = new Body(4, 2 + pointers.length);
   const I = b.i32(0);
-  const ptr = new Map(pointers.map((s, k) => [s, b.i32(1 + k)]));
+  const END_AT = b.i32(1);
+  const ptr = new Map(pointers.map((s, k) => [s, b.i32(2 + k)]));
   const splat = new Map([...valueSlots].map((s) => [s, b.v128()]));
   const zero = b.v128();
   const one = b.v128();
   const mask = b.v128();
   const values = chain.nodes.map(() => b.v128());
   const tmp = b.v128();
+  const sum = b.v128(); // the fast body's running sum of checked values
 
   // Entry: pointers and splats from the block, constants.
   for (const [s, l] of ptr) {
@@ -225,27 +235,57 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
   b.simd(V.i32x4Splat);
   b.simd(V.i32x4LtS);
   b.set(mask);
-  b.i32Const(0);
+  b.get(P_START);
   b.set(I);
+  b.get(P_START);
+  b.get(P_BYTES);
+  b.code.push(I32_ADD);
+  b.set(END_AT);
 
-  const loadedAt = new Map(pointers.map((s) => [s, b.v128()]));
-  const body = (mode: Mode): void => {
+  /** Pushes the address of a lane array (kind TERM_MEM / STORE_SLOT: a slot; else a constant). */
+  const address = (slot: boolean, ref: number): number => {
+    if (slot) {
+      b.get(ptr.get(ref) as number);
+      b.get(I);
+      b.code.push(I32_ADD);
+      return 0;
+    }
+    b.get(I);
+    return ref >>> 0;
+  };
+  const loadedAt = new Map<string, number>();
+  // `delta`: the vector's byte distance from i (the second vector of an unrolled iteration).
+  // A node's non-finite values show in a later node's that reads it through an op that keeps them
+  // non-finite (inf + -inf, inf * 0 and NaN anything are NaN): only the others need checking.
+  const KEEPS = new Set([L.OP_IDENTITY, L.OP_ADD, L.OP_SUB, L.OP_MUL, L.OP_NEG, L.OP_ABS, L.OP_SQUARE]);
+  const checked = chain.nodes.map((_, k) => !chain.nodes.some((n) => KEEPS.has(n.op) &&
+    n.ports.some((p) => p.terms.some((t) => t.kind === TERM_REG && t.ref === k))));
+  // A copy of the body for the vector at byte distance `delta` from i: its value locals and the
+  // lane arrays it has loaded.
+  interface Copy { delta: number; values: number[]; loaded: Set<string> }
+  const copies = Array.from({ length: PAIR }, (_, c) => 16 * c).map((delta, c) => ({ delta, values: c === 0 ? values : chain.nodes.map(() => b.v128()), loaded: new Set<string>() }));
+  // The body for one vector (exact, tail) or two (fast), emitted node by node, the two vectors'
+  // code for a node side by side: two independent dependency chains in every stretch of code, so
+  // the processor overlaps one's divisions with the other's loads.
+  const body = (mode: Mode, active: Copy[] = copies.slice(0, 1)): void => {
+    let cur = active[0] as Copy;
+    for (const c of active) c.loaded.clear();
     // Each lane array is loaded once a vector (no store of the chain writes what it reads later:
     // readers of a chain node's current value take it from its local).
-    const loaded = new Set<number>();
     const term = (t: Term): void => {
+      const { values, loaded, delta } = cur;
       if (t.kind === TERM_REG) b.get(values[t.ref] as number);
-      else if (t.kind === TERM_MEM) {
-        const local = loadedAt.get(t.ref) as number;
-        if (loaded.has(t.ref)) b.get(local);
+      else if (t.kind === TERM_MEM || t.kind === TERM_ADDR) {
+        const id = `${t.kind}:${t.ref}:${delta}`;
+        let local = loadedAt.get(id);
+        if (local === undefined) loadedAt.set(id, local = b.v128());
+        if (loaded.has(id)) b.get(local);
         else {
-          b.get(ptr.get(t.ref) as number);
-          b.get(I);
-          b.code.push(I32_ADD);
-          b.mem(V.load, true, 0, 0);
+          const offset = address(t.kind === TERM_MEM, t.ref);
+          b.mem(V.load, true, 0, offset + delta);
           b.code.push(LOCAL_TEE);
           uleb(b.code, local);
-          loaded.add(t.ref);
+          loaded.add(id);
         }
       } else b.get(splat.get(t.ref) as number);
       if (t.wSlot >= 0) {
@@ -296,17 +336,16 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
         case L.OP_GT: return bool(V.f32x4Gt);
         case L.OP_GE: return bool(V.f32x4Ge);
         case L.OP_EQ: return bool(V.f32x4Eq);
-        case L.OP_DIV: // bitselect(0, x / y, y == 0)
+        case L.OP_DIV: // bitselect(0, x / y, y == 0), as (x / y) & ~(y == 0)
           port(y);
           b.set(tmp);
-          b.get(zero);
           port(x);
           b.get(tmp);
           b.simd(V.div);
           b.get(tmp);
           b.get(zero);
           b.simd(V.f32x4Eq);
-          return b.simd(V.bitselect);
+          return b.simd(V.andnot);
         case L.OP_NEG: port(x); return b.simd(V.neg);
         case L.OP_ABS: port(x); return b.simd(V.abs);
         case L.OP_SQUARE:
@@ -326,18 +365,17 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
           b.get(zero);
           b.simd(V.pmax);
           return addZero();
-        case L.OP_RSQRT: // bitselect(1 / sqrt(x), 0, x > 0)
+        case L.OP_RSQRT: // bitselect(1 / sqrt(x), 0, x > 0), as (1 / sqrt(x)) & (x > 0)
           port(x);
           b.set(tmp);
           b.get(one);
           b.get(tmp);
           b.simd(V.sqrt);
           b.simd(V.div);
-          b.get(zero);
           b.get(tmp);
           b.get(zero);
           b.simd(V.f32x4Gt);
-          return b.simd(V.bitselect);
+          return b.simd(V.and);
         case L.OP_SIGN: // (x > 0 & 1) - (x < 0 & 1)
           port(x);
           b.set(tmp);
@@ -371,11 +409,11 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
     // Flags, kept in the block: exact per node (track), or, in the main loop, one check of the sum
     // of all the vector's values: a sum of finite values is finite unless it overflows, so only a
     // non-finite sum (rare) takes the exact path.
-    const track = (k: number): void => {
+    const track = (k: number, c: Copy): void => {
       b.get(P_BLOCK);
       b.get(P_BLOCK);
       b.mem(V.load, true, 0, flagsAt + 16 * k);
-      b.get(values[k] as number);
+      b.get(c.values[k] as number);
       if (mode === 'tail') {
         b.get(mask);
         b.simd(V.and);
@@ -385,19 +423,12 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
       b.simd(V.i32x4MaxU);
       b.mem(V.store, true, 0, flagsAt + 16 * k);
     };
-    chain.nodes.forEach((n, k) => {
-      const value = values[k] as number;
-      apply(n);
-      b.set(value);
-      if (mode !== 'fast') track(k);
-      for (const s of n.stores) {
-        const p = ptr.get(s) as number;
+    const stores = (n: ChainNode, c: Copy, value: number): void => {
+      for (const st of n.stores) {
         if (mode !== 'tail') {
-          b.get(p);
-          b.get(I);
-          b.code.push(I32_ADD);
+          const offset = address(st.kind === STORE_SLOT, st.ref);
           b.get(value);
-          b.mem(V.store, true, 0, 0);
+          b.mem(V.store, true, 0, offset + c.delta);
           continue;
         }
         for (let lane = 0; lane < 3; lane++) {
@@ -406,29 +437,46 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
             b.i32Const(lane);
             b.code.push(I32_GT_U, IF, EMPTY);
           }
-          b.get(p);
-          b.get(I);
-          b.code.push(I32_ADD);
+          const offset = address(st.kind === STORE_SLOT, st.ref);
           b.get(value);
           b.simd(V.f32x4Extract);
           b.code.push(lane);
-          b.mem(F32_STORE, false, 2, 4 * lane);
+          b.mem(F32_STORE, false, 2, offset + 4 * lane);
           if (lane > 0) b.code.push(END);
         }
       }
-    });
+    };
+    // The fast body sums the values that a later node does not already vouch for (checked) as it
+    // goes, and stores nothing until the sum is known to be finite; otherwise it computes the
+    // vectors again, exactly, from the unchanged memory (the rare path).
+    let first = true;
+    chain.nodes.forEach((n, k) => active.forEach((c) => {
+      cur = c;
+      const value = c.values[k] as number;
+      apply(n);
+      b.set(value);
+      if (mode !== 'fast') {
+        track(k, c);
+        stores(n, c, value);
+      } else if (checked[k] === true) {
+        b.get(value);
+        if (!first) {
+          b.get(sum);
+          b.simd(V.add);
+        }
+        b.set(sum);
+        first = false;
+      }
+    }));
     if (mode === 'fast') {
-      values.forEach((l, k) => {
-        b.get(l);
-        if (k > 0) b.simd(V.add);
-      });
-      b.set(tmp);
-      b.get(tmp);
-      b.get(tmp);
+      b.get(sum);
+      b.get(sum);
       b.simd(V.sub);
       b.simd(V.anyTrue);
       b.code.push(IF, EMPTY);
-      values.forEach((_, k) => track(k));
+      for (const c of active) body('exact', [c]);
+      b.code.push(ELSE);
+      chain.nodes.forEach((n, k) => active.forEach((c) => stores(n, c, c.values[k] as number)));
       b.code.push(END);
     }
   };
@@ -447,10 +495,10 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
     b.set(I);
   };
   const loop = (mode: Mode): void => {
-    // while (i < bytes) { body; i += 16 }
+    // while (i < end) { body; i += 16 }
     b.code.push(BLOCK, EMPTY, LOOP, EMPTY);
     b.get(I);
-    b.get(P_BYTES);
+    b.get(END_AT);
     b.code.push(I32_GE_U, BR_IF, 1);
     body(mode);
     step();
@@ -473,14 +521,12 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
   // check, reloads of what does not fit in registers), then at most one more vector.
   b.code.push(BLOCK, EMPTY, LOOP, EMPTY);
   b.get(I);
-  b.i32Const(16);
+  b.i32Const(16 * (PAIR - 1));
   b.code.push(I32_ADD);
-  b.get(P_BYTES);
+  b.get(END_AT);
   b.code.push(I32_GE_U, BR_IF, 1);
-  body('fast');
-  step();
-  body('fast');
-  step();
+  body('fast', copies);
+  for (let c = 0; c < PAIR; c++) step();
   b.code.push(BR, 0, END, END);
   loop('fast');
   b.code.push(ELSE);
@@ -493,7 +539,7 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
 
   const func = [...b.locals(), ...b.code];
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  section(out, 1, [1, 0x60, 3, I32, I32, I32, 0]); // type: (i32 i32 i32) -> ()
+  section(out, 1, [1, 0x60, 4, I32, I32, I32, I32, 0]); // type: (i32 i32 i32 i32) -> ()
   section(out, 2, [1, 1, 0x65, 1, 0x6d, 0x02, 0x00, 0x00]); // import "e" "m" memory, min 0
   section(out, 3, [1, 0]); // one function of type 0
   section(out, 7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 0]); // export "run" = function 0
@@ -507,7 +553,7 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
 /** How a body copy keeps flags: exactly per node, by the sum check, or exactly on masked lanes. */
 type Mode = 'exact' | 'fast' | 'tail';
 
-type ChainFn = (block: number, bytes: number, rem: number) => void;
+type ChainFn = (block: number, start: number, bytes: number, rem: number) => void;
 
 /**
  * The engine's side of compiled chains: `chainCompile` and `chainCall`, the imports the engine
@@ -523,10 +569,10 @@ export class ChainCompiler {
 
   constructor(private readonly enabled: boolean) {}
 
-  imports(): { chainCompile(desc: number, words: number): number; chainCall(fn: number, block: number, bytes: number, rem: number): void } {
+  imports(): { chainCompile(desc: number, words: number): number; chainCall(fn: number, block: number, start: number, bytes: number, rem: number): void } {
     return {
       chainCompile: (desc, words) => this.compile(desc, words),
-      chainCall: (fn, block, bytes, rem) => (this.fns[fn] as ChainFn)(block, bytes, rem),
+      chainCall: (fn, block, start, bytes, rem) => (this.fns[fn] as ChainFn)(block, start, bytes, rem),
     };
   }
 

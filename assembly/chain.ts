@@ -16,7 +16,9 @@
 //
 //   description (i32): MAGIC nodeCount slotCount, then per node: op a0Slot a1Slot storeCount,
 //                      per store: kind (slot | address) value, portCount, per port: mode termCount,
-//                      per term: kind ref wSlot (ref: a node of the chain, a slot or an address)
+//                      per term: kind ref wSlot backupSlot (ref: a node of the chain, a slot or
+//                      an address; backupSlot: where the fast pass copies a load the chain
+//                      overwrites, or -1)
 //   parameter block:   slotCount words (scratch pointers less the tile's byte offset, f32 values),
 //                      then 16 bytes of flags per node
 //                      (the running unsigned max of the values' bit patterns shifted left by one)
@@ -58,6 +60,7 @@ const FILL_CELL: i32 = 3;
 const FILL_ATTR0: i32 = 4;
 const FILL_ATTR1: i32 = 5;
 const FILL_SCRATCH: i32 = 6;
+const FILL_BACKUP: i32 = 7;
 
 let enabled: bool = true;
 let descCur: usize = 0; // this tick's descriptions
@@ -90,7 +93,24 @@ export function setChains(on: bool): void {
   enabled = on;
 }
 
-export function allocChains(): bool {
+/** Backup tiles per chain: a chain that needs more runs through the kernels. */
+const BACKUPS: i32 = 8;
+let backups: usize = 0; // BACKUPS tiles
+let backupBytes: usize = 0;
+// The segment being described: its store addresses (lane 0, or a scratch tile), and the loads
+// given a backup tile (address, backup index), so that each array gets one.
+let storeAt: usize = 0;
+let storeCount: i32 = 0;
+let backupOf: usize = 0;
+let backupCount: i32 = 0;
+let tooMany: bool = false;
+
+export function allocChains(tile: i32): bool {
+  backupBytes = (<usize>tile << 2) + 16;
+  backups = alloc(<u64>backupBytes * <u64>BACKUPS);
+  storeAt = alloc(<u64>max(capNodes, 1) * 8 + 8);
+  backupOf = alloc(<u64>BACKUPS * 8 + 8);
+  if (backups == 0 || storeAt == 0 || backupOf == 0) return false;
   const cn = <u64>max(capNodes, 1);
   const ce = <u64>max(capEdges, 1);
   const descWords = cn * 16 + ce * 3 + 16;
@@ -229,6 +249,7 @@ function describeNode(j: i32, s: i32): void {
       putDesc(TERM_CELL);
       putDesc(slot(j, FILL_CELL, at));
       putDesc(-1);
+      putDesc(-1);
       continue;
     }
     putDesc(count);
@@ -242,21 +263,67 @@ function describeNode(j: i32, s: i32): void {
         putDesc(TERM_NARROW);
         putDesc(slot(j, FILL_TERM_CONST, k));
         putDesc(-1);
+        putDesc(-1);
       } else if (termDelayAt(k) == 0 && i32At(inSeg, src) == j) {
         putDesc(TERM_REG);
         putDesc(i32At(segIndex, src));
         putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+        putDesc(-1);
       } else if (termStepAt(k) != 0) {
         putDesc(TERM_ADDR);
         putDesc(<i32>termBaseAt(k));
         putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+        putDesc(backupSlot(j, termBaseAt(k)));
       } else {
         putDesc(TERM_MEM);
         putDesc(pointerSlot(j, k));
         putDesc(times ? slot(j, FILL_TERM_W, k) : -1);
+        putDesc(backupSlot(j, termBaseAt(k)));
       }
     }
   }
+}
+
+/** Where node s stores this tick (lane 0 of a plane or output, a scratch tile), up to 2. */
+function noteStores(s: i32, j: i32): void {
+  const n = node(s);
+  if (n.cls == CLS_PLANE) {
+    noteStore(ptrAt(n.ring, tickAt));
+    if (n.role == ROLE_OUTPUT) noteStore(ptrAt(outBuf, n.slot));
+  } else if (n.cls == CLS_OUT) {
+    noteStore(ptrAt(outBuf, n.slot));
+  } else if (n.cls == CLS_SCRATCH && readOutside(s, j)) {
+    noteStore(n.scratch);
+  }
+}
+
+@inline function noteStore(p: usize): void {
+  store<usize>(storeAt + (<usize>storeCount << 2), p);
+  storeCount++;
+}
+
+/**
+ * A backup slot for a load of the array at `base` that the chain also stores to (an in-place
+ * plane, a scratch tile reused within the chain), or -1: the fast pass copies what it loads there,
+ * so that a tile can be computed again from what it first read.
+ */
+function backupSlot(j: i32, base: usize): i32 {
+  let stored = false;
+  for (let i = 0; i < storeCount; i++) if (load<usize>(storeAt + (<usize>i << 2)) == base) stored = true;
+  if (!stored) return -1;
+  let b = -1;
+  for (let i = 0; i < backupCount; i++) if (load<usize>(backupOf + (<usize>i << 3)) == base) b = load<i32>(backupOf + (<usize>i << 3), 4);
+  if (b < 0) {
+    if (backupCount == BACKUPS) {
+      tooMany = true;
+      return -1;
+    }
+    store<usize>(backupOf + (<usize>backupCount << 3), base);
+    b = slot(j, FILL_BACKUP, backupCount);
+    store<i32>(backupOf + (<usize>backupCount << 3), b, 4);
+    backupCount++;
+  }
+  return b;
 }
 
 /** Whether the current description of segment j equals the previous tick's segment jp. */
@@ -311,11 +378,15 @@ export function planChains(lanes: usize, laneAt: usize, phases: i32): void {
       putDesc(end - i);
       const slotsAt = descTop;
       putDesc(0);
+      storeCount = 0;
+      backupCount = 0;
+      tooMany = false;
+      for (let p = i; p < end; p++) noteStores(i32At(lanes, p), j);
       for (let p = i; p < end; p++) describeNode(j, i32At(lanes, p));
       setI32(descCur, slotsAt, i32At(segSlots, j));
       setI32(segLen, j, descTop - i32At(segDesc, j));
       // Segments come in the same order every tick while the schedule stands: compare by index.
-      const fn = sameAsPrev(j, j) ? i32At(prevFn, j) : chainCompile(descCur + (<usize>i32At(segDesc, j) << 2), i32At(segLen, j));
+      const fn = tooMany ? -1 : sameAsPrev(j, j) ? i32At(prevFn, j) : chainCompile(descCur + (<usize>i32At(segDesc, j) << 2), i32At(segLen, j));
       setI32(segFn, j, fn);
       i = end;
     }
@@ -348,6 +419,7 @@ export function runChain(j: i32, off: i32, cnt: i32): void {
       case FILL_CELL: store<f32>(at, cellAt(x)); break;
       case FILL_ATTR0: store<f32>(at, node(x).attr0); break;
       case FILL_ATTR1: store<f32>(at, node(x).attr1); break;
+      case FILL_BACKUP: store<usize>(at, backups + <usize>x * backupBytes - o); break;
       default: store<usize>(at, node(x).scratch - o); break; // FILL_SCRATCH
     }
   }

@@ -63,7 +63,7 @@ export function allocTiled(tileLanes: i32): bool {
   portBufs = alloc(<u64>tile * 12 + 48);
   aBuf = alloc(<u64>tile * 4 + 16);
   return lists != 0 && redAt != 0 && grpAt != 0 && laneAt != 0 && lastUse != 0 && freeScratch != 0 &&
-    scratchBufs != 0 && portBufs != 0 && aBuf != 0 && allocPorts(tile) && allocChains();
+    scratchBufs != 0 && portBufs != 0 && aBuf != 0 && allocPorts(tile) && allocChains(tile);
 }
 
 /** Sorts the phase's nodes of one kind into list `which` by phase (stable: topo order within). */

@@ -127,8 +127,41 @@ describe('compiled chains', () => {
     }
   });
 
+  it('compute a tile again from its backups when a value turns non-finite mid-tile', () => {
+    // m = 0.1 g + 0.9 m (one plane, overwritten in place) and y = m / 2: a tile of 4096 lanes runs
+    // the fast loop; at tick 3 lane 3001 of g is infinite, so the tile is computed again from the
+    // backup of m's plane, and the run stops on m with every value as the kernels give it.
+    const genome = parseGenome({
+      format: 'l2l-genome', version: 1, name: 'redo', inputs: [{ name: 'g', width: 'lane' }], outputs: [{ name: 'y' }, { name: 'm' }],
+      maxDelay: 1,
+      nodes: [{ key: 0, role: 'input', slot: 0 }, { key: 1, op: 'const', attrs: [2] }, { key: 2, op: 'identity' },
+        { key: 3, role: 'output', slot: 0, op: 'div' }, { key: 4, role: 'output', slot: 1, op: 'identity' }],
+      edges: [{ key: 10, source: 0, target: 2, weight: 0.1 }, { key: 11, source: 2, target: 2, weight: 0.9, delay: 1 },
+        { key: 12, source: 2, target: 3, port: 0 }, { key: 13, source: 1, target: 3, port: 1 }, { key: 14, source: 2, target: 4 }],
+    });
+    const results = [compiled, kernels].map((e) => {
+      e.load(genome, [{ rows: 1, cols: 5000 }], { mode: 'tiled', tile: 4096 });
+      const runs = [1, 2, 3].map((t) => {
+        const g = e.input(0);
+        for (let i = 0; i < g.length; i++) g[i] = Math.fround(Math.sin(i + t));
+        if (t === 3) g[3001] = Infinity;
+        return { status: e.run(1), y: e.output(0).slice(), m: e.output(1).slice() };
+      });
+      return runs;
+    });
+    const [a, b] = results as [typeof results[0], typeof results[0]];
+    for (let t = 0; t < 3; t++) {
+      expect(a[t]?.status).toEqual(b[t]?.status);
+      expect(a[t]?.y).toEqual(b[t]?.y);
+      expect(a[t]?.m).toEqual(b[t]?.m);
+    }
+    expect(a[2]?.status).toEqual({ status: 'non-finite', nodeKey: 2, tick: 3 });
+    expect(a[2]?.y[3001]).toBe(Infinity);
+    expect(a[2]?.y[2999]).toBe(b[2]?.y[2999]);
+  });
+
   it('compile to valid WebAssembly, and refuse a malformed description', () => {
-    const words = Int32Array.from([0x6c326331, 1, 1, 0, -1, -1, 0, 1, 1, 1, 1, 0, -1]);
+    const words = Int32Array.from([0x6c326331, 1, 1, 0, -1, -1, 0, 1, 1, 1, 1, 0, -1, -1]);
     expect(WebAssembly.validate(compileChain(readChain(words)))).toBe(true);
     expect(() => readChain(words.subarray(0, 8))).toThrow('chain description: truncated');
     expect(() => readChain(Int32Array.from([1, 0, 0]))).toThrow('chain description: bad magic');

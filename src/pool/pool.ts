@@ -85,17 +85,21 @@ export class EvaluationPool {
   /** Evaluates every candidate on the plan's tasks; the results come in the candidates' order. */
   async evaluate(candidates: readonly Candidate[], plan: EvaluationPlan, options: EvaluateOptions = {}): Promise<GenomeEvaluation[]> {
     const seen = new Set<number>();
-    const packed = candidates.map((c, i): Packed => {
+    candidates.forEach((c, i) => {
       if (!Number.isSafeInteger(c.id) || c.id < 0) throw new InputError(`candidates[${i}].id`, 'must be a non-negative safe integer', c.id);
       if (seen.has(c.id)) throw new InputError(`candidates[${i}].id`, rules.unique, c.id);
       seen.add(c.id);
       checkOptimizerRole(c.genome);
-      return { id: c.id, words: pack(c.genome) };
     });
-    const size = this.batchSize ?? Math.max(1, Math.ceil(packed.length / (this.workers * 4)));
-    const batches: Packed[][] = [];
-    for (let i = 0; i < packed.length; i += size) batches.push(packed.slice(i, i + size));
-    const replies = await Promise.all(batches.map((b) => this.runBatch(b, plan, options.fault)));
+    // Each batch is packed just before it is sent: the workers start on the first batches while
+    // this thread packs the later ones.
+    const size = this.batchSize ?? Math.max(1, Math.ceil(candidates.length / (this.workers * 4)));
+    const pending: Promise<GenomeEvaluation[]>[] = [];
+    for (let i = 0; i < candidates.length; i += size) {
+      const batch = candidates.slice(i, i + size).map((c): Packed => ({ id: c.id, words: pack(c.genome) }));
+      pending.push(this.runBatch(batch, plan, options.fault));
+    }
+    const replies = await Promise.all(pending);
     const byId = new Map(replies.flat().map((r) => [r.genomeId, r]));
     return candidates.map((c) => byId.get(c.id) as GenomeEvaluation);
   }

@@ -24,6 +24,7 @@ import {
   uleb, section, I32, LOCAL_TEE, I32_LOAD, F32_LOAD, F32_STORE, I32_ADD, I32_GE_U, I32_GT_U, BLOCK, ELSE,
   I32_AND, I32_EQZ, LOOP, IF, END, BR, BR_IF, EMPTY, V, Body,
 } from './wasm-writer.ts';
+import { emitOp } from './chain-ops.ts';
 
 // Parameters: 0 block, 1 start (the tile's byte offset; rest: where to go on), 2 bytes (rest: the
 // end), 3 rem, and for rest 4 redo. i32 locals: 0 the byte index i, 1 its end, then one per pointer
@@ -208,98 +209,7 @@ function emit(chain: Chain, { pointers, values: valueSlots, checked }: Slots, wh
         addZero();
       }
     };
-    const apply = (n: ChainNode): void => {
-      const [x, y, z] = n.ports;
-      const two = (op: number): void => {
-        port(x);
-        port(y);
-        b.simd(op);
-      };
-      const bool = (op: number): void => {
-        two(op);
-        b.get(one);
-        b.simd(V.and);
-      };
-      switch (n.op) {
-        case L.OP_IDENTITY: return port(x);
-        case L.OP_ADD: return two(V.add);
-        case L.OP_SUB: return two(V.sub);
-        case L.OP_MUL: return two(V.mul);
-        case L.OP_MIN: return two(V.min);
-        case L.OP_MAX: return two(V.max);
-        case L.OP_GT: return bool(V.f32x4Gt);
-        case L.OP_GE: return bool(V.f32x4Ge);
-        case L.OP_EQ: return bool(V.f32x4Eq);
-        case L.OP_DIV: // bitselect(0, x / y, y == 0), as (x / y) & ~(y == 0)
-          port(y);
-          b.set(tmp);
-          port(x);
-          b.get(tmp);
-          b.simd(V.div);
-          b.get(tmp);
-          b.get(zero);
-          b.simd(V.f32x4Eq);
-          return b.simd(V.andnot);
-        case L.OP_NEG: port(x); return b.simd(V.neg);
-        case L.OP_ABS: port(x); return b.simd(V.abs);
-        case L.OP_SQUARE:
-          port(x);
-          b.code.push(LOCAL_TEE);
-          uleb(b.code, tmp);
-          b.get(tmp);
-          return b.simd(V.mul);
-        case L.OP_SQRT: // sqrt(pmax(x, 0) + 0)
-          port(x);
-          b.get(zero);
-          b.simd(V.pmax);
-          addZero();
-          return b.simd(V.sqrt);
-        case L.OP_RELU:
-          port(x);
-          b.get(zero);
-          b.simd(V.pmax);
-          return addZero();
-        case L.OP_RSQRT: // bitselect(1 / sqrt(x), 0, x > 0), as (1 / sqrt(x)) & (x > 0)
-          port(x);
-          b.set(tmp);
-          b.get(one);
-          b.get(tmp);
-          b.simd(V.sqrt);
-          b.simd(V.div);
-          b.get(tmp);
-          b.get(zero);
-          b.simd(V.f32x4Gt);
-          return b.simd(V.and);
-        case L.OP_SIGN: // (x > 0 & 1) - (x < 0 & 1)
-          port(x);
-          b.set(tmp);
-          b.get(tmp);
-          b.get(zero);
-          b.simd(V.f32x4Gt);
-          b.get(one);
-          b.simd(V.and);
-          b.get(tmp);
-          b.get(zero);
-          b.simd(V.f32x4Lt);
-          b.get(one);
-          b.simd(V.and);
-          return b.simd(V.sub);
-        case L.OP_CLAMP: // min(max(x, a0), a1)
-          port(x);
-          b.get(splat.get(n.a0) as number);
-          b.simd(V.max);
-          b.get(splat.get(n.a1) as number);
-          return b.simd(V.min);
-        case L.OP_SELECT: // bitselect(y, z, x != 0)
-          port(y);
-          port(z);
-          port(x);
-          b.get(zero);
-          b.simd(V.f32x4Ne);
-          return b.simd(V.bitselect);
-      }
-      throw new Error(`chain description: op ${n.op} cannot be compiled`);
-    };
+    const apply = (n: ChainNode): void => emitOp(b, n, port, { zero, one, tmp, splat });
     // Flags, kept in the block: exact per node (track), or, in the main loop, one check of the sum
     // of all the vector's values: a sum of finite values is finite unless it overflows, so only a
     // non-finite sum (rare) takes the exact path.

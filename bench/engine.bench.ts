@@ -11,9 +11,10 @@
 //
 // Before timing, the engine's and the fused kernel's Adam are run side by side for a few steps and
 // must agree within 1e-5 relative: a benchmark of wrong math is worthless. Fixed seeds throughout.
-// The Adam contenders run in ROUNDS interleaved rounds (each round runs each of them in turn), and
-// each one's time is the median over rounds of its median iteration: this machine's load shifts
-// by 20-30% from minute to minute, and interleaving exposes every contender to the same shifts.
+// The Adam contenders run in ROUNDS short interleaved rounds (each runs each of them in turn), and
+// each one's time is the median over rounds of its median iteration; a ratio is the median over
+// rounds of the two contenders' ratio within the round. This machine's load shifts by 20-30% from
+// minute to minute, and interleaving exposes every contender to the same shifts.
 // Writes bench/results/engine.json. Not part of npm test and never a CI gate.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ const CHECK_STEPS = 5;
 const CHECK_TOLERANCE = 1e-5;
 const LIF: LifOptions = { nodes: 1000, fanIn: 100, seed: 1 };
 const LIF_TICKS_PER_ITERATION = 200;
-const ROUNDS = 7;
+const ROUNDS = 25;
 const TARGETS = { interpretedOverFused: 2, tfjsOverInterpreted: 5, referenceOverInterpreted: 20, lifSynapticEventsPerSecond: 1e8 };
 
 const { lr, b1, b2, eps } = ADAM_DEFAULTS;
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
   console.log(`check: after ${check.steps} Adam steps on ${LANES} lanes, max relative difference from the fused kernel: engine (tiled) ${worst(check.engineMaxRelativeError)}, reciprocal kernel ${worst(check.reciprocalMaxRelativeError)} (limit ${CHECK_TOLERANCE})`);
 
   // --- Adam at 1e6 lanes ---
-  const bench = new Bench({ name: `Adam, ${LANES} lanes, one update`, time: 300, iterations: 10, warmupTime: 100, warmupIterations: 3 });
+  const bench = new Bench({ name: `Adam, ${LANES} lanes, one update`, time: 60, iterations: 5, warmupTime: 30, warmupIterations: 2 });
   const fused = fusedKernel();
   let fusedStep = 0;
   bench.add('fused kernel (SIMD, hand-written)', () => {
@@ -257,6 +258,18 @@ async function main(): Promise<void> {
       rounds.set(task.name, [...(rounds.get(task.name) ?? []), result.latency.p50]);
     }
   }
+  const roundsOf = (prefix: string): number[] | undefined => {
+    const name = [...rounds.keys()].find((n) => n.startsWith(prefix));
+    return name === undefined ? undefined : rounds.get(name);
+  };
+  /** The median over rounds of a / b within each round: both timed under the same load. */
+  const roundRatio = (a: string, b: string): number | null => {
+    const xs = roundsOf(a);
+    const ys = roundsOf(b);
+    if (xs === undefined || ys === undefined || xs.length === 0) return null;
+    const r = xs.map((x, i) => x / (ys[i] as number)).sort((p, q) => p - q);
+    return r[r.length >> 1] as number;
+  };
   const medianMs = (prefix: string): number | null => {
     const name = [...rounds.keys()].find((n) => n.startsWith(prefix));
     const xs = name === undefined ? [] : [...(rounds.get(name) as number[])].sort((a, b) => a - b);
@@ -356,16 +369,16 @@ async function main(): Promise<void> {
     },
     lanes: LANES,
     groups: GROUPS,
-    interpretedOverFused: ratio(interpretedMs, fusedMs),
-    tfjsOverInterpreted: ratio(tfjsMs, interpretedMs),
+    interpretedOverFused: roundRatio('interpreted graph (engine, tiled)', 'fused kernel ('),
+    tfjsOverInterpreted: roundRatio('tfjs', 'interpreted graph (engine, tiled)'),
     referenceOverInterpreted: ratio(referenceMs, interpretedMs),
     lifSynapticEventsPerSecond: lifRate,
     /** Against the kernel that multiplies by reciprocal bias corrections (rounds differently). */
-    interpretedOverFusedReciprocal: ratio(interpretedMs, reciprocalMs),
-    tfjsOverFused: ratio(tfjsMs, fusedMs),
+    interpretedOverFusedReciprocal: roundRatio('interpreted graph (engine, tiled)', 'fused kernel, reciprocal'),
+    tfjsOverFused: roundRatio('tfjs', 'fused kernel ('),
     /** The engine without compiled chains: every lane node a kernel pass over the tile. */
-    kernelsOnlyOverFused: ratio(kernelsMs, fusedMs),
-    tfjsOverKernelsOnly: ratio(tfjsMs, kernelsMs),
+    kernelsOnlyOverFused: roundRatio('interpreted graph, kernels only', 'fused kernel ('),
+    tfjsOverKernelsOnly: roundRatio('tfjs', 'interpreted graph, kernels only'),
     /** Medians over ROUNDS interleaved rounds of each round's median iteration (the reference: mean of 2). */
     medianMs: {
       interpreted: interpretedMs, interpretedWithWriteBack: writeBackMs, interpretedKernelsOnly: kernelsMs,

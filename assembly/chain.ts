@@ -1,18 +1,19 @@
-// Compiled chains (docs/engine.md, Execution modes: compiled chains). In tiled mode a phase's lane
-// nodes run pass after pass over a tile; a run of consecutive "plain" lane nodes (policy always, no
-// refractory period, value emission, no effects, an elementwise op in CHAIN_OPS) is instead handed
-// to the host as a description, which the host compiles to a WebAssembly function that computes all
-// of them for one 4-lane vector at a time, keeping values in registers: loads, divisions and stores
-// of the whole chain overlap, as in hand-fused code. The function does exactly the operations the
-// tile kernels do (kern.ts, sums.ts), in the same order, so results are bit-identical; where the
-// host cannot compile (or is told not to), the chain's nodes run through the kernels as before.
+// Compiled chains (docs/engine.md, Compiled chains). In tiled mode a phase's lane nodes run pass
+// after pass over a tile; a run of consecutive "plain" lane nodes (policy always, no refractory
+// period, value emission, no effects, an elementwise op: chainOp) is instead handed to the host as
+// a description, which the host compiles to a WebAssembly function (src/engine/chain-code.ts) that
+// computes all of them for two 4-lane vectors at a time, keeping values in registers: loads,
+// divisions and stores of the whole chain overlap, as in hand-fused code. The function does exactly
+// the operations the tile kernels do (kern.ts, sums.ts), in the same order, so results are
+// bit-identical; where the host cannot compile (or is told not to), the chain's nodes run through
+// the kernels as before.
 //
 // Each tick, after the terms are built, every phase's chains are described again (a chain's shape
-// can change: delayed edges come alive, weights become 1, ops change); a description that equals
-// the one of the previous tick keeps its function, any other is sent to the host, which keeps a
-// cache of the shapes it compiled. What changes from tick to tick or tile to tile (pointers,
-// weights, narrow values, cells, attributes) is not in the description: it is written, per tile,
-// into a parameter block the function reads.
+// can change: delayed edges come alive, weights become 1, ops change, ring planes rotate); a
+// description that equals the one of the previous tick keeps its function, any other is sent to
+// the host, which keeps a cache of the shapes it compiled. Plane addresses are part of the
+// description; what changes from tile to tile or group to group (scratch pointers, weights, narrow
+// values, cells, attributes) is written, per tile, into a parameter block the function reads.
 //
 //   description (i32): MAGIC nodeCount slotCount, then per node: op a0Slot a1Slot storeCount,
 //                      per store: kind (slot | address) value, portCount, per port: mode termCount,
@@ -48,7 +49,7 @@ const TERM_REG: i32 = 0; // an earlier node of the chain: its value in a registe
 const TERM_MEM: i32 = 1; // a scratch tile: a pointer slot (the tile's start minus the lanes' offset)
 const TERM_NARROW: i32 = 2; // a narrow term's product: an f32 slot
 const TERM_CELL: i32 = 3; // a port of narrow terms only: its f32 sum
-const TERM_ADDR: i32 = 4; // a plane or slot buffer: its address at lane 0, a constant of the code
+const TERM_ADDR: i32 = 4; // a plane, input or output buffer: its address at lane 0, a constant of the code
 // Store kinds.
 const STORE_SLOT: i32 = 0; // a scratch tile, through a pointer slot as TERM_MEM
 const STORE_ADDR: i32 = 1; // a plane or an output buffer at a constant address
@@ -67,7 +68,6 @@ let descCur: usize = 0; // this tick's descriptions
 let descPrev: usize = 0; // the previous tick's
 let fills: usize = 0; // (kind, index) per slot, this tick
 let block: usize = 0;
-let segNodes: usize = 0; // lane-list positions' node slots, per segment contiguous
 // Per segment j: start and end (lane-list positions), description offset and length (words) in
 // the current arena, fill offset, slot count, function (-1: run the kernels).
 let segStart: usize = 0;
@@ -119,7 +119,6 @@ export function allocChains(tile: i32): bool {
   descPrev = alloc(descWords * 4);
   fills = alloc(fillWords * 4);
   block = alloc((cn * 7 + ce * 2 + 8) * 4 + cn * 16 + 32);
-  segNodes = alloc(cn * 4);
   segStart = alloc(cn * 4);
   segEnd = alloc(cn * 4);
   segDesc = alloc(cn * 4);
@@ -136,16 +135,10 @@ export function allocChains(tile: i32): bool {
   segIndex = alloc(cn * 4);
   segCount = 0;
   prevCount = 0;
-  return descCur != 0 && descPrev != 0 && fills != 0 && block != 0 && segNodes != 0 && segStart != 0 &&
+  return descCur != 0 && descPrev != 0 && fills != 0 && block != 0 && segStart != 0 &&
     segEnd != 0 && segDesc != 0 && segLen != 0 && segFill != 0 && segSlots != 0 && segFn != 0 &&
     prevDesc != 0 && prevLen != 0 && prevStart != 0 && prevFn != 0 && segAtPos != 0 && inSeg != 0 &&
     segIndex != 0;
-}
-
-/** Forgets every compiled chain (the schedule changed: lane lists are rebuilt). */
-export function resetChains(): void {
-  segCount = 0;
-  prevCount = 0;
 }
 
 function chainOp(op: i32): bool {

@@ -1,0 +1,127 @@
+// The curriculum of an evolution run (the l2l design's seed proposal): what each generation trains
+// on. Each generation draws its number of training steps between A and B (one draw for the whole
+// generation, so every genome gets the same budget); the size of the training data grows from
+// generation to generation; the generation's tasks are sampled from the unlocked ones, where a
+// task unlocks once enough genomes of some generation did well enough on each of its
+// prerequisites (a skill tree); a held-out task set is planned for reports only and never feeds
+// selection. Pure functions over plain data: the run's checkpoint stores CurriculumState as is.
+
+import type { Rng } from '../util/rng.ts';
+import { InputError, rules } from '../util/errors.ts';
+
+export interface CurriculumTask {
+  task: string;
+  /** Tasks that must be unlocked and mastered first (none: unlocked from the start). */
+  prerequisites: readonly string[];
+}
+
+export interface CurriculumConfig {
+  tasks: readonly CurriculumTask[];
+  /** Training steps per generation, drawn uniformly from [min, max]. */
+  steps: { min: number; max: number };
+  /** Tasks per generation, sampled without replacement from the unlocked ones. */
+  tasksPerGeneration: number;
+  /** A prerequisite is mastered in a generation where `genomes` valid genomes reach `score`. */
+  unlock: { genomes: number; score: number };
+  /** The training data's share at generation 0 and its growth per generation, capped at 1. */
+  data: { start: number; growth: number };
+  /** Tasks evaluated for reports only. */
+  heldOut: readonly string[];
+}
+
+export interface CurriculumState {
+  unlocked: string[];
+  /** Tasks whose mastery has been seen (their dependants may unlock). */
+  mastered: string[];
+}
+
+export interface GenerationPlan {
+  generation: number;
+  steps: number;
+  /** The share of each task's training set to use, in (0, 1]. */
+  dataShare: number;
+  tasks: string[];
+  heldOut: string[];
+}
+
+/** Checks a curriculum: names unique, prerequisites known, no cycle, ranges sensible. */
+export function checkCurriculum(c: CurriculumConfig, field = 'curriculum'): void {
+  const names = new Set<string>();
+  c.tasks.forEach((t, i) => {
+    if (names.has(t.task)) throw new InputError(`${field}.tasks[${i}].task`, rules.unique, t.task);
+    names.add(t.task);
+  });
+  c.tasks.forEach((t, i) => t.prerequisites.forEach((p, j) => {
+    if (!names.has(p)) throw new InputError(`${field}.tasks[${i}].prerequisites[${j}]`, 'must name a task of the curriculum', p);
+  }));
+  if (initialState(c).unlocked.length === 0) throw new InputError(`${field}.tasks`, 'must have a task without prerequisites', c.tasks.length);
+  const reach = reachable(c);
+  if (reach.size !== names.size) throw new InputError(`${field}.tasks`, 'must not have prerequisites in a cycle', [...names].filter((n) => !reach.has(n)).join(', '));
+  const int = (v: number, f: string, lo: number, hi: number): void => {
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new InputError(`${field}.${f}`, rules.range(lo, hi), v);
+  };
+  int(c.steps.min, 'steps.min', 1, 100_000);
+  int(c.steps.max, 'steps.max', c.steps.min, 100_000);
+  int(c.tasksPerGeneration, 'tasksPerGeneration', 1, Math.max(1, c.tasks.length));
+  int(c.unlock.genomes, 'unlock.genomes', 1, 1_000_000);
+  if (!(c.unlock.score >= 0 && c.unlock.score <= 1)) throw new InputError(`${field}.unlock.score`, rules.between(0, 1), c.unlock.score);
+  if (!(c.data.start > 0 && c.data.start <= 1)) throw new InputError(`${field}.data.start`, 'must be a number in (0, 1]', c.data.start);
+  if (!(c.data.growth >= 1 && c.data.growth <= 10)) throw new InputError(`${field}.data.growth`, rules.between(1, 10), c.data.growth);
+}
+
+/** The tasks that unlock if every task is eventually mastered (all of them, unless in a cycle). */
+function reachable(c: CurriculumConfig): Set<string> {
+  const done = new Set<string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of c.tasks) {
+      if (!done.has(t.task) && t.prerequisites.every((p) => done.has(p))) {
+        done.add(t.task);
+        changed = true;
+      }
+    }
+  }
+  return done;
+}
+
+export function initialState(c: CurriculumConfig): CurriculumState {
+  return { unlocked: c.tasks.filter((t) => t.prerequisites.length === 0).map((t) => t.task), mastered: [] };
+}
+
+/** What generation g trains on: its steps, data share, tasks (in curriculum order) and held-out tasks. */
+export function planGeneration(c: CurriculumConfig, state: CurriculumState, generation: number, rng: Rng): GenerationPlan {
+  const steps = c.steps.min + rng.int(c.steps.max - c.steps.min + 1);
+  const dataShare = Math.min(1, c.data.start * c.data.growth ** generation);
+  const pool = c.tasks.map((t) => t.task).filter((t) => state.unlocked.includes(t));
+  const chosen = new Set<string>();
+  while (chosen.size < Math.min(c.tasksPerGeneration, pool.length)) {
+    const rest = pool.filter((t) => !chosen.has(t));
+    chosen.add(rest[rng.int(rest.length)] as string);
+  }
+  return { generation, steps, dataShare, tasks: pool.filter((t) => chosen.has(t)), heldOut: [...c.heldOut] };
+}
+
+/**
+ * After a generation: `scores[task]` are the scores (higher better, in [0, 1]) of its valid
+ * genomes on each task it trained on. Tasks reached by enough genomes are mastered; tasks whose
+ * prerequisites are all mastered unlock. Returns the new state and the tasks unlocked now.
+ */
+export function advance(c: CurriculumConfig, state: CurriculumState, scores: Readonly<Record<string, readonly number[]>>): { state: CurriculumState; unlockedNow: string[] } {
+  const mastered = new Set(state.mastered);
+  for (const [task, xs] of Object.entries(scores)) {
+    if (xs.filter((x) => x >= c.unlock.score).length >= c.unlock.genomes) mastered.add(task);
+  }
+  const unlocked = new Set(state.unlocked);
+  const unlockedNow: string[] = [];
+  for (const t of c.tasks) {
+    if (!unlocked.has(t.task) && t.prerequisites.length > 0 && t.prerequisites.every((p) => mastered.has(p))) {
+      unlocked.add(t.task);
+      unlockedNow.push(t.task);
+    }
+  }
+  const order = c.tasks.map((t) => t.task);
+  return {
+    state: { unlocked: order.filter((t) => unlocked.has(t)), mastered: order.filter((t) => mastered.has(t)) },
+    unlockedNow,
+  };
+}

@@ -4,6 +4,7 @@
 import { InputError } from '../util/errors.ts';
 import { runDemo } from './demo.ts';
 import { runEval } from './eval.ts';
+import { runEvolve, runInspect } from './evolve.ts';
 import { runExport } from './export.ts';
 import { runSeeds } from './seeds.ts';
 
@@ -23,6 +24,12 @@ commands:
             hyperparameters (lr=0.01,...); --json prints one JSON object (trainLoss: N + 1 losses)
   export <genome.json | seed:NAME> [--format json|dot|mermaid] [--out FILE] [--hyper k=v,...]
             write the graph as JSON (default), Graphviz DOT or a Mermaid flowchart, to stdout or FILE
+  evolve [--config FILE] [--generations N] [--population N] [--tasks a,b] [--seed S] [--workers N]
+         [--out DIR] [--resume DIR]
+            evolve optimizers from the 26 seeds (NEAT speciation, NSGA-II selection, a task curriculum);
+            a progress line per generation on stderr; writes the run directory (default runs/evolve-...)
+  inspect DIR
+            summarise a run directory: hypervolume, front size, species and invalid genomes per generation
   help      show this text
 
 A genome argument is seed:NAME (see l2l seeds) or the path of a genome JSON file (.msgpack: msgpack).
@@ -45,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
       return runEval(rest, write);
     case 'export':
       return runExport(rest, write);
+    case 'evolve':
+      return runEvolve(rest, write, (text) => process.stderr.write(text));
+    case 'inspect':
+      return runInspect(rest, write);
     case 'help':
     case '--help':
     case '-h':

@@ -1,0 +1,226 @@
+// One evolution run, generation by generation (the l2l design; NEAT after Stanley & Miikkulainen
+// 2002, selection after NSGA-II, Deb et al. 2002). A generation, in order:
+//
+//   1. the curriculum plans it: tasks, steps, data share (src/evolve/curriculum.ts);
+//   2. every genome is evaluated on those tasks (a pool, or any evaluator: results depend only on
+//      the plan, the genome id and the genome) into an objective vector;
+//   3. NSGA-II ranks the valid genomes; the front's hypervolume is measured in objectives
+//      normalised by the bounds of generation 0 (fixed for the run, so generations compare);
+//   4. the curriculum sees the scores and may unlock tasks;
+//   5. speciation, relative-rank stagnation and offspring allocation (src/evolve/species.ts) from
+//      each genome's species fitness (Pareto rank plus a normalised composite);
+//   6. reproduction: each species' elites carry over, the rest are children of its parent pool,
+//      by crossover (sometimes with another species) and mutation, valid by construction or
+//      drawn again; new keys from the innovation tracker.
+//
+// RunState is plain data (a checkpoint stores it whole); every random draw comes from a stream of
+// the run seed and the generation, so a resumed run continues exactly as an uninterrupted one.
+
+import { crossover } from '../genome/crossover.ts';
+import { compatibilityDistance } from '../genome/distance.ts';
+import { InnovationTracker, type InnovationState } from '../genome/innovation.ts';
+import { mutate } from '../genome/mutate.ts';
+import { mutationOptions } from '../genome/mutation.ts';
+import type { Genome } from '../genome/types.ts';
+import { columnBounds, hypervolume, nonDominatedSort, normaliseWith, speciesFitness, type ColumnBounds } from '../pareto/index.ts';
+import { SEEDS } from '../seeds/index.ts';
+import { makePlan, type EvaluationPlan } from '../tasks/evaluate.ts';
+import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
+import { createRng, type Rng } from '../util/rng.ts';
+import type { EvolveConfig } from './config.ts';
+import { advance, initialState, planGeneration, type CurriculumState } from './curriculum.ts';
+import { allocateOffspring, initialSpecies, parentPool, speciate, updateStagnation, type SpeciesState } from './species.ts';
+
+export const OBJECTIVE_NAMES = ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'] as const;
+
+export interface Member {
+  id: number;
+  genome: Genome;
+  /** The seed it descends from through its first parent. */
+  origin: string;
+  /** How it was made: 'seed', 'elite', 'mutation' or 'crossover'. */
+  made: string;
+}
+
+export interface RunState {
+  /** The generation to evaluate next. */
+  generation: number;
+  population: Member[];
+  nextId: number;
+  species: SpeciesState<Genome>;
+  innovation: InnovationState;
+  curriculum: CurriculumState;
+  /** Objective bounds of generation 0's valid genomes: the hypervolume's fixed normalisation. */
+  bounds: ColumnBounds | null;
+}
+
+export interface Evaluator {
+  (candidates: { id: number; genome: Genome }[], plan: EvaluationPlan): Promise<GenomeEvaluation[]>;
+}
+
+export interface GenerationReport {
+  generation: number;
+  tasks: string[];
+  steps: number;
+  evaluations: number;
+  evaluationsPerSecond: number;
+  hypervolume: number;
+  frontSize: number;
+  /** The first front: id, origin and objective vector of each member. */
+  front: { id: number; origin: string; made: string; objectives: number[] }[];
+  invalid: Record<string, number>;
+  best: Record<string, number>;
+  mean: Record<string, number>;
+  species: { id: number; size: number; origin: string | null; bestFitness: number; offspring: number }[];
+  unlocked: string[];
+  rejectedChildren: number;
+}
+
+/** The hypervolume's reference point in normalised objectives. */
+const REFERENCE = 1.1;
+
+/** Generation 0: the 26 seeds, then single mutants of them (round robin) up to the population. */
+export function initialRun(config: EvolveConfig): RunState {
+  const seeds = SEEDS.map((s) => ({ name: s.name, genome: s.build() }));
+  const tracker = new InnovationTracker(seeds.map((s) => s.genome));
+  const rng = stream(config.seed, 0, 1);
+  const options = mutationOptions();
+  const population: Member[] = seeds.slice(0, config.population).map((s, i) => ({ id: i, genome: s.genome, origin: s.name, made: 'seed' }));
+  for (let i = population.length; population.length < config.population; i++) {
+    const parent = seeds[i % seeds.length] as { name: string; genome: Genome };
+    const child = mutate(parent.genome, rng, tracker, options);
+    if (child.status === 'ok') population.push({ id: population.length, genome: child.genome, origin: parent.name, made: 'mutation' });
+  }
+  return {
+    generation: 0, population, nextId: population.length, species: initialSpecies(config.species),
+    innovation: tracker.toJSON(), curriculum: initialState(config.curriculum), bounds: null,
+  };
+}
+
+/** A random stream of (run seed, generation, purpose). */
+function stream(seed: number, generation: number, purpose: number): Rng {
+  return createRng(Math.imul(seed ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(generation + 1, 0x85ebca6b) ^ Math.imul(purpose, 0xc2b2ae35));
+}
+
+/** Evaluates generation state.generation and breeds the next; returns the new state and the report. */
+export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
+  const g = state.generation;
+  const planned = planGeneration(config.curriculum, state.curriculum, g, stream(config.seed, g, 2));
+  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps })));
+  const started = performance.now();
+  const results = await evaluate(state.population.map((m) => ({ id: m.id, genome: m.genome })), plan);
+  const seconds = (performance.now() - started) / 1000;
+
+  const objectives = results.map(objectiveVector);
+  const valid = results.map((r) => r.status === 'ok');
+  const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
+  const validRows = objectives.filter((_, i) => valid[i]);
+  const validIds = state.population.filter((_, i) => valid[i]);
+  const front = validRows.length === 0 ? [] : (nonDominatedSort(validRows)[0] ?? []);
+  const hv = bounds === null || front.length === 0
+    ? 0
+    : hypervolume(normaliseWith(front.map((i) => validRows[i] as number[]), bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
+  const { fitness } = speciesFitness(objectives, valid);
+
+  const scores: Record<string, number[]> = {};
+  results.forEach((r) => {
+    if (r.status !== 'ok') return;
+    for (const t of r.tasks) if (t.status === 'ok') (scores[t.task] ??= []).push(Math.max(0, 1 - t.metrics.normalisedValidationLoss));
+  });
+  const curriculum = advance(config.curriculum, state.curriculum, scores);
+
+  const tracker = InnovationTracker.fromJSON(state.innovation);
+  tracker.beginGeneration();
+  const rng = stream(config.seed, g, 3);
+  const genomes = state.population.map((m) => m.genome);
+  const origins = state.population.map((m) => m.origin);
+  const spec = speciate(genomes, state.species, compatibilityDistance, config.species, g, rng, origins);
+  const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
+  const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population, config.species, g);
+  const bred = breed(config, state, spec.members, Array.from(fitness), offspring, tracker, rng, g);
+
+  const report: GenerationReport = {
+    generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
+    evaluationsPerSecond: (results.length * plan.tasks.length) / Math.max(seconds, 1e-9),
+    hypervolume: hv, frontSize: front.length,
+    front: front.map((i) => {
+      const m = validIds[i] as Member;
+      return { id: m.id, origin: m.origin, made: m.made, objectives: validRows[i] as number[] };
+    }),
+    invalid: Object.fromEntries(INVALID_REASONS.map((r) => [r, results.filter((x) => x.status === 'invalid' && x.reason === r).length])),
+    ...summary(validRows),
+    species: stag.state.species.map((s, k) => ({
+      id: s.id, size: (spec.members[k] as number[]).length, origin: s.origin,
+      bestFitness: Math.max(...(spec.members[k] as number[]).map((i) => fitness[i] as number)), offspring: offspring[k] as number,
+    })),
+    unlocked: curriculum.state.unlocked, rejectedChildren: bred.rejected,
+  };
+  return {
+    state: {
+      generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
+      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds,
+    },
+    report,
+  };
+}
+
+function summary(rows: number[][]): { best: Record<string, number>; mean: Record<string, number> } {
+  const best: Record<string, number> = {};
+  const mean: Record<string, number> = {};
+  OBJECTIVE_NAMES.forEach((name, j) => {
+    const xs = rows.map((r) => r[j] as number);
+    best[name] = xs.length === 0 ? Number.NaN : Math.min(...xs);
+    mean[name] = xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+  });
+  return { best, mean };
+}
+
+const MAX_TRIES = 8;
+
+/** The next population: per species its elites, then children of its parent pool. */
+function breed(
+  config: EvolveConfig, state: RunState, members: number[][], fitness: number[], offspring: number[],
+  tracker: InnovationTracker, rng: Rng, generation: number,
+): { population: Member[]; nextId: number; rejected: number } {
+  const options = mutationOptions({
+    caps: {
+      nodes: Math.floor(64 + config.capGrowth.nodes * generation),
+      edges: Math.floor(128 + config.capGrowth.edges * generation),
+    },
+  });
+  const pools = members.map((m) => parentPool(m, fitness, config.species));
+  const population: Member[] = [];
+  let nextId = state.nextId;
+  let rejected = 0;
+  members.forEach((m, k) => {
+    const count = offspring[k] as number;
+    const pool = pools[k] as number[];
+    const elites = pool.slice(0, Math.min(config.species.elitism, count));
+    for (const i of elites) population.push({ ...(state.population[i] as Member), made: 'elite' });
+    for (let c = elites.length; c < count; c++) {
+      let child: Member | undefined;
+      for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {
+        const a = state.population[pool[rng.int(pool.length)] as number] as Member;
+        let genome: Genome = a.genome;
+        let made = 'mutation';
+        if (rng.next() < config.crossoverRate) {
+          const others = rng.next() < config.interspeciesRate ? (pools[rng.int(pools.length)] as number[]) : pool;
+          const bi = others[rng.int(others.length)] as number;
+          const ai = state.population.indexOf(a);
+          const x = crossover({ genome: a.genome, fitness: fitness[ai] as number }, { genome: (state.population[bi] as Member).genome, fitness: fitness[bi] as number }, rng);
+          if (x.status === 'ok') {
+            genome = x.genome;
+            made = 'crossover';
+          }
+        }
+        const mutated = mutate(genome, rng, tracker, options);
+        if (mutated.status === 'ok') child = { id: nextId, genome: mutated.genome, origin: a.origin, made };
+        else rejected++;
+      }
+      if (child === undefined) continue;
+      population.push(child);
+      nextId++;
+    }
+  });
+  return { population, nextId, rejected };
+}

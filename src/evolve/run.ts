@@ -29,6 +29,7 @@ import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../task
 import { createRng, type Rng } from '../util/rng.ts';
 import type { EvolveConfig } from './config.ts';
 import { advance, initialState, planGeneration, type CurriculumState } from './curriculum.ts';
+import { DEFAULT_NOVELTY, describeGenome, emptyArchive, noveltyObjective, noveltyScores, updateArchive, type NoveltyArchive } from './novelty.ts';
 import { allocateOffspring, initialSpecies, parentPool, speciate, updateStagnation, type SpeciesState } from './species.ts';
 
 export const OBJECTIVE_NAMES = ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'] as const;
@@ -52,6 +53,8 @@ export interface RunState {
   curriculum: CurriculumState;
   /** Objective bounds of generation 0's valid genomes: the hypervolume's fixed normalisation. */
   bounds: ColumnBounds | null;
+  /** Past novel genomes' descriptors (config.novelty). */
+  novelty: NoveltyArchive;
 }
 
 export interface Evaluator {
@@ -93,7 +96,7 @@ export function initialRun(config: EvolveConfig): RunState {
   }
   return {
     generation: 0, population, nextId: population.length, species: initialSpecies(config.species),
-    innovation: tracker.toJSON(), curriculum: initialState(config.curriculum), bounds: null,
+    innovation: tracker.toJSON(), curriculum: initialState(config.curriculum), bounds: null, novelty: emptyArchive(),
   };
 }
 
@@ -120,7 +123,17 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const hv = bounds === null || front.length === 0
     ? 0
     : hypervolume(normaliseWith(front.map((i) => validRows[i] as number[]), bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
-  const { fitness } = speciesFitness(objectives, valid);
+  // Novelty, when on, is a fifth objective for selection only (the hypervolume stays on the four).
+  let archive = state.novelty;
+  let ranked: number[][] = objectives;
+  if (config.novelty) {
+    const descriptors = state.population.map((m) => describeGenome(m.genome));
+    const novelty = noveltyScores(descriptors, archive, DEFAULT_NOVELTY.k);
+    const column = noveltyObjective(novelty);
+    ranked = objectives.map((row, i) => [...row, column[i] as number]);
+    archive = updateArchive(archive, descriptors, novelty, DEFAULT_NOVELTY);
+  }
+  const { fitness } = speciesFitness(ranked, valid);
 
   const scores: Record<string, number[]> = {};
   results.forEach((r) => {
@@ -158,7 +171,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   return {
     state: {
       generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
-      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds,
+      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive,
     },
     report,
   };

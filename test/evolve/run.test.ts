@@ -83,6 +83,15 @@ describe('evolve', () => {
     expect(readCheckpoint(broken).state).toEqual(readCheckpoint(whole).state);
   });
 
+  it('can select with novelty as a fifth objective, keeping an archive of novel genomes', async () => {
+    const [plain, novel] = [dir(), dir()];
+    await evolve(small(), { out: plain, evaluator: inThread });
+    await evolve({ ...small(), novelty: true }, { out: novel, evaluator: inThread });
+    expect(readCheckpoint(plain).state.novelty.descriptors).toHaveLength(0);
+    expect(readCheckpoint(novel).state.novelty.descriptors.length).toBeGreaterThan(0);
+    expect(lines(novel)).not.toEqual(lines(plain));
+  });
+
   it('gives the pool\'s 2 workers the same run as one thread', async () => {
     const [a, b] = [dir(), dir()];
     const config = { ...small(), generations: 2, workers: 2 };

@@ -1,0 +1,54 @@
+// `l2l evolve` and `l2l inspect` as a user runs them: real processes, the real pool, real files. A
+// run killed with SIGKILL and resumed ends exactly as the same run left alone.
+
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readCheckpoint, readMetrics } from '../../src/evolve/rundir.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
+const cli = (...args: string[]) => run(process.execPath, ['bin/l2l.mjs', ...args], { cwd: root });
+const ARGS = ['evolve', '--generations', '30', '--population', '40', '--tasks', 'quadratic,linreg-8', '--seed', '5', '--workers', '2'];
+const lines = (dir: string): unknown[] => readMetrics(dir).map(({ evaluationsPerSecond: _, ...rest }) => rest);
+
+describe('l2l evolve', () => {
+  it('resumes a run killed with SIGKILL to the same end as an uninterrupted run', async () => {
+    const whole = join(mkdtempSync(join(tmpdir(), 'l2l-whole-')), 'run');
+    const killed = join(mkdtempSync(join(tmpdir(), 'l2l-killed-')), 'run');
+    const { stdout } = await cli(...ARGS, '--out', whole);
+    expect(stdout).toContain(`run directory: ${whole}`);
+
+    const child = spawn(process.execPath, ['bin/l2l.mjs', ...ARGS, '--out', killed], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let at = -1;
+    for (let waited = 0; waited < 60_000 && at < 0; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (child.exitCode !== null) break;
+      if (existsSync(join(killed, 'checkpoint.msgpack'))) {
+        const g = readCheckpoint(killed).state.generation;
+        if (g >= 3) at = g;
+      }
+    }
+    expect(child.exitCode, 'the run ended before it could be killed').toBeNull();
+    child.kill('SIGKILL');
+    await exited;
+    expect(readCheckpoint(killed).state.generation).toBeLessThan(30);
+
+    await cli('evolve', '--resume', killed);
+    expect(lines(killed)).toEqual(lines(whole));
+    expect(readCheckpoint(killed).state).toEqual(readCheckpoint(whole).state);
+    const { stdout: summary } = await cli('inspect', killed);
+    expect(summary).toContain('30 of 30 generations done');
+  }, 120_000);
+
+  it('refuses bad flags and configs with the field and the rule', async () => {
+    await expect(cli('evolve', '--generations', '0')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--generations must be an integer from 1 to 100000 (got "0")') });
+    await expect(cli('evolve', '--tasks', 'nope', '--generations', '1')).rejects.toMatchObject({ code: 2 });
+    await expect(cli('evolve', '--resume', '/nonexistent', '--seed', '3')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--resume') });
+    await expect(cli('inspect')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('run directory is required') });
+  });
+});

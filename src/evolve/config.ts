@@ -28,8 +28,8 @@ export interface EvolveConfig {
 
 export const DEFAULT_CONFIG: EvolveConfig = {
   seed: 1,
-  generations: 12,
-  population: 52,
+  generations: 60,
+  population: 104,
   workers: 2,
   timeLimitMs: 20_000,
   curriculum: {

@@ -29,7 +29,7 @@ import {
   OP_IDENTITY, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_ABS, OP_SIGN, OP_SQUARE, OP_SQRT, OP_RSQRT,
   OP_RELU, OP_MIN, OP_MAX, OP_CLAMP, OP_GT, OP_GE, OP_EQ, OP_SELECT, POLICY_ALWAYS, EMIT_VALUE, ROLE_OUTPUT,
 } from './layout';
-import { NodeRec, node, edge, capNodes, capEdges, i32At, setI32, ptrAt, outBuf } from './tables';
+import { NodeRec, node, edge, capNodes, capEdges, i32At, setI32, ptrAt, outBuf, L } from './tables';
 import { alloc } from './memory';
 import { needMeans } from './schedule';
 import { tickAt } from './planes';
@@ -89,8 +89,13 @@ let segIndex: usize = 0; // node slot -> index within its segment
 let descTop: i32 = 0;
 let fillTop: i32 = 0;
 
-export function setChains(on: bool): void {
+// Chains pay for their compilation only where a tick has many lanes: below `minLanes` (and with
+// chains off) every node runs through the kernels, and nothing is compiled.
+let minLanes: i32 = 0;
+
+export function setChains(on: bool, fewestLanes: i32): void {
   enabled = on;
+  minLanes = fewestLanes;
 }
 
 /** Backup tiles per chain: a chain that needs more runs through the kernels. */
@@ -345,7 +350,7 @@ export function planChains(lanes: usize, laneAt: usize, phases: i32): void {
   segCount = 0;
   descTop = 0;
   fillTop = 0;
-  if (!enabled || needMeans) return;
+  if (!enabled || needMeans || L < minLanes) return;
   for (let k = 0; k < phases; k++) {
     const to = i32At(laneAt, k + 1);
     let i = i32At(laneAt, k);

@@ -13,15 +13,20 @@ type ChainFn = (block: number, start: number, bytes: number, rem: number) => voi
  * The engine's side of compiled chains: `chainCompile` and `chainCall`, the imports the engine
  * calls. Shapes are compiled once per engine instance and cached by their description.
  */
+/** The most chain shapes one engine instance compiles, unless told otherwise. */
+export const MAX_SHAPES = 256;
+
 export class ChainCompiler {
   private readonly byShape = new Map<string, number>();
   private readonly fns: ChainFn[] = [];
   memory: WebAssembly.Memory | undefined;
   compiledCount = 0;
+  /** Shapes not compiled because MAX_SHAPES were. */
+  refused = 0;
   /** Why shapes failed to compile (expected only where synchronous compilation is refused). */
   readonly failures: string[] = [];
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(private readonly enabled: boolean, private readonly maxShapes = MAX_SHAPES) {}
 
   imports(): { chainCompile(desc: number, words: number): number; chainCall(fn: number, block: number, start: number, bytes: number, rem: number): void } {
     return {
@@ -32,6 +37,13 @@ export class ChainCompiler {
 
   private compile(desc: number, words: number): number {
     if (!this.enabled || this.memory === undefined) return -1;
+    // A bounded number of shapes per instance: each compiled module holds executable memory, and
+    // a process has only so much of it (evolution loads thousands of genomes). Past the bound, new
+    // shapes run through the kernels.
+    if (this.byShape.size >= this.maxShapes) {
+      this.refused++;
+      return -1;
+    }
     const view = new Int32Array(this.memory.buffer, desc, words);
     const key = view.join(',');
     const known = this.byShape.get(key);

@@ -34,7 +34,7 @@ interface Exports {
   logDropped(): number;
   dumpGraph(): number;
   heapBytes(): number;
-  setChains(on: number): void;
+  setChains(on: number, minLanes: number): void;
   taskLayer(index: number, inputs: number, outputs: number, activation: number): number;
   taskPrepare(layers: number, loss: number, features: number, targets: number, trainCount: number,
     validCount: number, batchSize: number, steps: number): number;
@@ -99,10 +99,20 @@ export interface EngineOptions {
    * engine's kernels.
    */
   compile?: boolean;
+  /**
+   * Compile only when a genome is loaded with at least this many lanes (default 4096): below it a
+   * tick is too short for a compiled chain to repay its compilation.
+   */
+  compileMinLanes?: number;
+  /** The most chain shapes this engine compiles (default 256); later shapes run through the kernels. */
+  compileMaxShapes?: number;
 }
 
 /** loadPacked()'s answer when the engine trapped instead of returning a status (a bug). */
 export const TRAPPED = -1;
+
+/** EngineOptions.compileMinLanes' default. */
+export const DEFAULT_COMPILE_MIN_LANES = 4096;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -136,7 +146,7 @@ export class Engine {
   private chains: ChainCompiler;
 
   private constructor(private readonly module: WebAssembly.Module, private readonly options: EngineOptions) {
-    this.chains = new ChainCompiler(options.compile ?? true);
+    this.chains = new ChainCompiler(options.compile ?? true, options.compileMaxShapes);
     this.exports = this.instantiate();
   }
 
@@ -146,7 +156,7 @@ export class Engine {
 
   private instantiate(): Exports {
     // A fresh instance has a fresh memory: chains compiled for the old one are dropped.
-    const chains = new ChainCompiler(this.options.compile ?? true);
+    const chains = new ChainCompiler(this.options.compile ?? true, this.options.compileMaxShapes);
     const instance = new WebAssembly.Instance(this.module, {
       env: {
         abort(): never {
@@ -160,14 +170,14 @@ export class Engine {
       throw new Error(`engine layout version ${exports.layoutVersion()} differs from the host's ${L.LAYOUT_VERSION}`);
     }
     chains.memory = exports.memory;
-    exports.setChains(this.options.compile === false ? 0 : 1);
+    exports.setChains(this.options.compile === false ? 0 : 1, this.options.compileMinLanes ?? DEFAULT_COMPILE_MIN_LANES);
     this.chains = chains;
     return exports;
   }
 
-  /** Chain shapes compiled by this instance, and those that failed to compile (with why). */
-  get compiledChains(): { compiled: number; failed: string[] } {
-    return { compiled: this.chains.compiledCount, failed: [...this.chains.failures] };
+  /** Chain shapes compiled by this instance, those that failed (with why), those over the bound. */
+  get compiledChains(): { compiled: number; failed: string[]; refused: number } {
+    return { compiled: this.chains.compiledCount, failed: [...this.chains.failures], refused: this.chains.refused };
   }
 
   /** Loads a genome (a valid one: parse it with parseGenome first); throws EngineError if refused. */

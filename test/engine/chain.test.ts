@@ -68,7 +68,7 @@ describe('compiled chains', () => {
   let compiled: Engine;
   let kernels: Engine;
   beforeAll(async () => {
-    compiled = await Engine.create(undefined, { compile: true });
+    compiled = await Engine.create(undefined, { compile: true, compileMinLanes: 0, compileMaxShapes: 100_000 });
     kernels = await Engine.create(undefined, { compile: false });
   });
 
@@ -158,6 +158,25 @@ describe('compiled chains', () => {
     expect(a[2]?.status).toEqual({ status: 'non-finite', nodeKey: 2, tick: 3 });
     expect(a[2]?.y[3001]).toBe(Infinity);
     expect(a[2]?.y[2999]).toBe(b[2]?.y[2999]);
+  });
+
+  it('are compiled only for genomes loaded with enough lanes', async () => {
+    const engine = await Engine.create();
+    const genome = chainGenome(new Rng(5), false);
+    engine.load(genome, [{ rows: 1, cols: 300 }], { mode: 'tiled' });
+    engine.run(3);
+    expect(engine.compiledChains.compiled).toBe(0);
+    engine.load(genome, [{ rows: 2, cols: 2500 }], { mode: 'tiled' });
+    engine.run(3);
+    expect(engine.compiledChains.compiled).toBeGreaterThan(0);
+    // And no more shapes than the bound: the rest run through the kernels.
+    const bounded = await Engine.create(undefined, { compileMinLanes: 0, compileMaxShapes: 2 });
+    for (let seed = 0; seed < 20; seed++) {
+      bounded.load(chainGenome(new Rng(seed), false), [{ rows: 1, cols: 40 }], { mode: 'tiled' });
+      bounded.run(3);
+    }
+    expect(bounded.compiledChains.compiled).toBe(2);
+    expect(bounded.compiledChains.refused).toBeGreaterThan(0);
   });
 
   it('compile to valid WebAssembly, and refuse a malformed description', () => {

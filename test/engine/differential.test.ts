@@ -148,7 +148,7 @@ function focused(genome: unknown, groups: RandomCase['groups'], runSeed: number,
 describe('differential: focused cases', () => {
   let engines: Engine[] = [];
   beforeAll(async () => {
-    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile })));
+    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile, compileMinLanes: 0, compileMaxShapes: 100_000 })));
   });
 
   it('a lane still counting down after its node\'s refractory count drops to 0 does not fire', () => {
@@ -171,7 +171,7 @@ describe('differential: focused cases', () => {
 describe('differential: reference interpreter vs engine (tiled, tiled/8, event)', () => {
   let engines: Engine[] = [];
   beforeAll(async () => {
-    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile })));
+    engines = await Promise.all(MODES.map((m) => Engine.create(undefined, { compile: m.compile, compileMinLanes: 0, compileMaxShapes: 100_000 })));
   });
 
   if (ONLY !== undefined && ONLY.length > 0) {

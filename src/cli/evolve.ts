@@ -68,8 +68,8 @@ export function runInspect(argv: readonly string[], write: Write): number {
   const [dir, ...extra] = parsed.positionals;
   if (dir === undefined) throw new InputError('run directory', 'is required: l2l inspect <DIR>');
   if (extra.length > 0) throw new InputError('inspect', 'takes one run directory', extra.join(' '));
-  const metrics = readMetrics(dir);
   const { config, state } = readCheckpoint(dir);
+  const metrics = readMetrics(dir);
   write(`run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done\n`);
   write('generation  hypervolume  front  species  invalid  tasks\n');
   for (const m of metrics) {

@@ -2,6 +2,7 @@
 // file (JSON) merged over the defaults, unknown keys and bad values refused with the field and the
 // rule. The defaults evolve from the 26 seeds and finish on a 2-core machine in a few minutes.
 
+import { parseTaskRef } from '../tasks/registry.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { checkCurriculum, type CurriculumConfig } from './curriculum.ts';
 import { DEFAULT_SPECIES, type SpeciesConfig } from './species.ts';
@@ -127,5 +128,7 @@ export function resolveConfig(json: unknown = {}, overrides: Partial<Pick<Evolve
     if (!(v >= 0 && v <= 1)) throw new InputError(f, rules.between(0, 1), v);
   }
   checkCurriculum(out.curriculum);
+  out.curriculum.tasks.forEach((t, i) => parseTaskRef(t.task, `curriculum.tasks[${i}].task`));
+  out.curriculum.heldOut.forEach((t, i) => parseTaskRef(t, `curriculum.heldOut[${i}]`));
   return out;
 }

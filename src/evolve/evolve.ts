@@ -32,7 +32,7 @@ export interface FinalFront {
 export async function evolve(config: EvolveConfig, options: EvolveOptions): Promise<{ config: EvolveConfig; state: RunState; final: FinalFront }> {
   let state: RunState;
   if (options.resume === true) {
-    const checkpoint = readCheckpoint(options.out);
+    const checkpoint = readCheckpoint(options.out, '--resume');
     config = checkpoint.config;
     state = checkpoint.state;
     truncateMetrics(options.out, state.generation);

@@ -48,9 +48,10 @@ export function writeCheckpoint(dir: string, checkpoint: Checkpoint): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function readCheckpoint(dir: string): Checkpoint {
+/** The checkpoint in `dir`; `field` names the argument in the error when there is none. */
+export function readCheckpoint(dir: string, field = 'run directory'): Checkpoint {
   const file = join(dir, 'checkpoint.msgpack');
-  if (!existsSync(file)) throw new InputError('--resume', `must name a run directory with a checkpoint.msgpack (none in ${dir})`);
+  if (!existsSync(file)) throw new InputError(field, `must name a run directory with a checkpoint.msgpack (none in ${dir})`);
   const c = unpack(readFileSync(file)) as Checkpoint;
   if (c?.version !== CHECKPOINT_VERSION) throw new InputError('checkpoint.version', `must be ${CHECKPOINT_VERSION}`, c?.version);
   return c;

@@ -47,8 +47,9 @@ describe('l2l evolve', () => {
 
   it('refuses bad flags and configs with the field and the rule', async () => {
     await expect(cli('evolve', '--generations', '0')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--generations must be an integer from 1 to 100000 (got "0")') });
-    await expect(cli('evolve', '--tasks', 'nope', '--generations', '1')).rejects.toMatchObject({ code: 2 });
+    await expect(cli('evolve', '--tasks', 'nope', '--generations', '1')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('curriculum.tasks[0].task must be one of') });
     await expect(cli('evolve', '--resume', '/nonexistent', '--seed', '3')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--resume') });
     await expect(cli('inspect')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('run directory is required') });
+    await expect(cli('inspect', '/nonexistent')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('run directory must name a run directory with a checkpoint.msgpack') });
   });
 });

@@ -1,9 +1,10 @@
-// `l2l evolve [--config FILE] [--generations N] [--population N] [--tasks a,b] [--seed S]
+// `l2l evolve [--config FILE (JSON or YAML)] [--generations N] [--population N] [--tasks a,b] [--seed S]
 // [--workers N] [--out DIR] [--resume DIR]`: an evolution run (src/evolve/) with a progress line per
 // generation on stderr (generation, hypervolume, front size, species, evaluations per second, time
 // left) and the run directory as its result. `l2l inspect DIR` summarises a run directory.
 
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { resolveConfig } from '../evolve/config.ts';
 import { evolve } from '../evolve/evolve.ts';
 import { readMetrics, readCheckpoint } from '../evolve/rundir.ts';
@@ -12,17 +13,19 @@ import { intFlag, parseArgs } from './args.ts';
 
 type Write = (text: string) => void;
 
+/** A config file: YAML when it ends in .yaml or .yml, else JSON. */
 function readConfigFile(file: string): unknown {
+  const yaml = /\.ya?ml$/i.test(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new InputError('--config', 'must name a readable JSON file', file);
+    throw new InputError('--config', `must name a readable ${yaml ? 'YAML' : 'JSON'} file`, file);
   }
   try {
-    return JSON.parse(text);
+    return yaml ? parseYaml(text) as unknown : JSON.parse(text);
   } catch (error) {
-    throw new InputError('--config', `must be valid JSON (${(error as Error).message})`, file);
+    throw new InputError('--config', `must be valid ${yaml ? 'YAML' : 'JSON'} (${(error as Error).message.split('\n')[0]})`, file);
   }
 }
 

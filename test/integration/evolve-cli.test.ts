@@ -2,7 +2,7 @@
 // run killed with SIGKILL and resumed ends exactly as the same run left alone.
 
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,16 @@ describe('l2l evolve', () => {
     const { stdout: summary } = await cli('inspect', killed);
     expect(summary).toContain('30 of 30 generations done');
   }, 120_000);
+
+  it('takes a YAML or JSON config file, and refuses unknown keys', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'l2l-config-'));
+    writeFileSync(join(base, 'run.yaml'), 'population: 30\ngenerations: 2\ncurriculum:\n  tasks:\n    - task: quadratic\n  tasksPerGeneration: 1\n  steps: { min: 5, max: 10 }\n  heldOut: []\n');
+    const { stdout } = await cli('evolve', '--config', join(base, 'run.yaml'), '--workers', '1', '--out', join(base, 'out'));
+    expect(stdout).toContain('final front (generation 1)');
+    expect(readCheckpoint(join(base, 'out')).config.population).toBe(30);
+    writeFileSync(join(base, 'bad.json'), JSON.stringify({ species: { targetSpecie: 3 } }));
+    await expect(cli('evolve', '--config', join(base, 'bad.json'))).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('species.targetSpecie is not a known key') });
+  }, 60_000);
 
   it('refuses bad flags and configs with the field and the rule', async () => {
     await expect(cli('evolve', '--generations', '0')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--generations must be an integer from 1 to 100000 (got "0")') });

@@ -21,6 +21,8 @@ export interface EvolveConfig {
   crossoverRate: number;
   /** Of crossovers, the share with a parent from another species. */
   interspeciesRate: number;
+  /** The most of the population the first front may keep as elites (NSGA-II elitism). */
+  frontElites: number;
   /** Novelty (src/evolve/novelty.ts) as a fifth objective. */
   novelty: boolean;
   /** How much the structure caps (nodes, edges) grow per generation. */
@@ -50,6 +52,7 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   species: { ...DEFAULT_SPECIES },
   crossoverRate: 0.25,
   interspeciesRate: 0.05,
+  frontElites: 0.3,
   novelty: false,
   capGrowth: { nodes: 0.5, edges: 1 },
 };
@@ -63,7 +66,7 @@ const SHAPE: Shape = {
     unlock: { genomes: 'integer', score: 'number' }, data: { start: 'number', growth: 'number' }, heldOut: 'strings',
   },
   species: Object.fromEntries(Object.keys(DEFAULT_SPECIES).map((k) => [k, 'number'])),
-  crossoverRate: 'number', interspeciesRate: 'number', novelty: 'boolean',
+  crossoverRate: 'number', interspeciesRate: 'number', frontElites: 'number', novelty: 'boolean',
   capGrowth: { nodes: 'number', edges: 'number' },
 };
 
@@ -124,7 +127,7 @@ export function resolveConfig(json: unknown = {}, overrides: Partial<Pick<Evolve
   int(out.population, 'population', 2, 100_000);
   int(out.workers, 'workers', 1, 256);
   int(out.timeLimitMs, 'timeLimitMs', 1, 2 ** 31 - 1);
-  for (const [f, v] of [['crossoverRate', out.crossoverRate], ['interspeciesRate', out.interspeciesRate]] as const) {
+  for (const [f, v] of [['crossoverRate', out.crossoverRate], ['interspeciesRate', out.interspeciesRate], ['frontElites', out.frontElites]] as const) {
     if (!(v >= 0 && v <= 1)) throw new InputError(f, rules.between(0, 1), v);
   }
   checkCurriculum(out.curriculum);

@@ -22,7 +22,7 @@ import { InnovationTracker, type InnovationState } from '../genome/innovation.ts
 import { mutate } from '../genome/mutate.ts';
 import { mutationOptions } from '../genome/mutation.ts';
 import type { Genome } from '../genome/types.ts';
-import { columnBounds, hypervolume, nonDominatedSort, normaliseWith, speciesFitness, type ColumnBounds } from '../pareto/index.ts';
+import { columnBounds, crowdingDistance, hypervolume, nonDominatedSort, normaliseWith, speciesFitness, type ColumnBounds } from '../pareto/index.ts';
 import { SEEDS } from '../seeds/index.ts';
 import { makePlan, type EvaluationPlan } from '../tasks/evaluate.ts';
 import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
@@ -149,8 +149,11 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const origins = state.population.map((m) => m.origin);
   const spec = speciate(genomes, state.species, compatibilityDistance, config.species, g, rng, origins);
   const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
-  const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population, config.species, g);
-  const bred = breed(config, state, spec.members, Array.from(fitness), offspring, tracker, rng, g);
+  // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
+  // is larger than config.frontElites of the population); the species breed the rest.
+  const carried = frontElites(front.map((i) => state.population.indexOf(validIds[i] as Member)), objectives, Math.floor(config.frontElites * config.population));
+  const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
+  const bred = breed(config, state, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
 
   const report: GenerationReport = {
     generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
@@ -188,12 +191,19 @@ function summary(rows: number[][]): { best: Record<string, number>; mean: Record
   return { best, mean };
 }
 
+/** Up to `limit` members of the first front (population indices), the most isolated first. */
+function frontElites(front: number[], objectives: number[][], limit: number): number[] {
+  if (front.length <= limit) return front;
+  const distance = crowdingDistance(objectives, front);
+  return front.map((i, k) => ({ i, d: distance[k] as number })).sort((a, b) => b.d - a.d || a.i - b.i).slice(0, limit).map((x) => x.i).sort((a, b) => a - b);
+}
+
 const MAX_TRIES = 8;
 
 /** The next population: per species its elites, then children of its parent pool. */
 function breed(
   config: EvolveConfig, state: RunState, members: number[][], fitness: number[], offspring: number[],
-  tracker: InnovationTracker, rng: Rng, generation: number,
+  tracker: InnovationTracker, rng: Rng, generation: number, carried: readonly number[],
 ): { population: Member[]; nextId: number; rejected: number } {
   const options = mutationOptions({
     caps: {
@@ -202,13 +212,14 @@ function breed(
     },
   });
   const pools = members.map((m) => parentPool(m, fitness, config.species));
-  const population: Member[] = [];
+  const population: Member[] = carried.map((i) => ({ ...(state.population[i] as Member), made: 'elite' }));
+  const kept = new Set(carried);
   let nextId = state.nextId;
   let rejected = 0;
   members.forEach((m, k) => {
     const count = offspring[k] as number;
     const pool = pools[k] as number[];
-    const elites = pool.slice(0, Math.min(config.species.elitism, count));
+    const elites = pool.filter((i) => !kept.has(i)).slice(0, Math.min(config.species.elitism, count));
     for (const i of elites) population.push({ ...(state.population[i] as Member), made: 'elite' });
     for (let c = elites.length; c < count; c++) {
       let child: Member | undefined;

@@ -29,7 +29,7 @@ export { defineLayer as taskLayer, prepareTask as taskPrepare, taskPtr, taskResu
 
 // Lanes per tile: a tile's values of a node fill 32 KiB, so a tile's working set stays in L2 and
 // each input or state plane is streamed in runs of 8 pages (prefetchers stop at page ends).
-const DEFAULT_TILE: i32 = 8192;
+const DEFAULT_TILE: i32 = 65536;
 const MAX_TILE: i32 = 1 << 16;
 
 export function layoutVersion(): i32 {

@@ -77,7 +77,8 @@ export class EvaluationPool {
       execArgv: ['--import', TSX_LOADER],
       minThreads: this.workers,
       maxThreads: this.workers,
-      concurrentTasksPerWorker: 1,
+      // Two batches per worker: the next one waits in the worker, so no worker idles between them.
+      concurrentTasksPerWorker: 2,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
   }
@@ -109,7 +110,7 @@ export class EvaluationPool {
     await this.piscina.destroy();
   }
 
-  private async runBatch(batch: readonly Packed[], plan: EvaluationPlan, fault: Fault | undefined): Promise<GenomeEvaluation[]> {
+  private async runBatch(batch: readonly Packed[], plan: EvaluationPlan, fault: Fault | undefined, retried = false): Promise<GenomeEvaluation[]> {
     if (batch.length === 0) return [];
     const bounds = new Int32Array(batch.length + 1);
     batch.forEach((p, i) => {
@@ -139,7 +140,10 @@ export class EvaluationPool {
       const reason: InvalidReason = expired === undefined ? 'crashed' : 'timeout';
       const message = expired === undefined ? (error instanceof Error ? error.message : String(error)) : `over ${this.timeLimitMs} ms`;
       if (failed === undefined) {
-        // The worker failed before it started any genome: nothing to blame one genome for.
+        // The worker failed before it started any genome of this batch: a batch that was waiting
+        // behind another one on a worker that crashed goes round again, once; failing a second
+        // time, nothing in it can be blamed on one genome, and all of it is marked.
+        if (!retried && expired === undefined) return this.runBatch(batch, plan, fault, true);
         return batch.map((p) => failure(p.id, plan, 0, reason, message, 0));
       }
       const rest = batch.filter((_, i) => i !== failed.genome);

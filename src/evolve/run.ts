@@ -147,7 +147,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const rng = stream(config.seed, g, 3);
   const genomes = state.population.map((m) => m.genome);
   const origins = state.population.map((m) => m.origin);
-  const spec = speciate(genomes, state.species, compatibilityDistance, config.species, g, rng, origins);
+  const spec = speciate(genomes, state.species, compatibilityDistance, config.species, g, origins);
   const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
   // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
   // is larger than config.frontElites of the population); the species breed the rest.

@@ -14,9 +14,7 @@
 //
 // Pure functions over plain data (a run's checkpoint stores SpeciesState as it is); genomes are
 // only seen through the `distance` argument, fitness is higher-better and in [0, 1] for valid
-// genomes (src/pareto fitness), and randomness comes in as an Rng.
-
-import type { Rng } from '../util/rng.ts';
+// genomes (src/pareto fitness). Nothing here is random.
 
 export interface SpeciesConfig {
   targetSpecies: number;
@@ -74,11 +72,13 @@ export interface Speciation<G> {
 /**
  * Assigns each genome to the first species (in id order) whose representative is within the
  * threshold, or founds a new one (with `origins[i]` as its origin, when given). Species left empty
- * are dropped; each species' new representative is a random member; then the threshold adapts.
+ * are dropped; each species' new representative is its member closest to the old one (as
+ * neat-python does: a random member, as in the paper, lets a species jump to its edge, and the
+ * species count then swings between one and dozens); then the threshold adapts.
  */
 export function speciate<G>(
   population: readonly G[], previous: SpeciesState<G>, distance: (a: G, b: G) => number,
-  config: SpeciesConfig, generation: number, rng: Rng, origins?: readonly (string | null)[],
+  config: SpeciesConfig, generation: number, origins?: readonly (string | null)[],
 ): Speciation<G> {
   const species = previous.species.map((s) => ({ ...s }));
   let nextId = previous.nextId;
@@ -104,7 +104,16 @@ export function speciate<G>(
     if (!keep[k]) return;
     const m = members[k] as number[];
     remap.set(k, kept.length);
-    kept.push({ ...s, representative: population[m[rng.int(m.length)] as number] as G });
+    let closest = m[0] as number;
+    let best = Number.POSITIVE_INFINITY;
+    for (const i of m) {
+      const d = distance(population[i] as G, s.representative);
+      if (d < best) {
+        best = d;
+        closest = i;
+      }
+    }
+    kept.push({ ...s, representative: population[closest] as G });
     keptMembers.push(m);
   });
   const count = kept.length;

@@ -28,6 +28,11 @@ export interface PoolOptions {
   timeLimitMs?: number;
   /** Genomes per batch; default: each worker gets about four batches per evaluate() call. */
   batchSize?: number;
+  /**
+   * The worker module (default ./worker.ts); tests use one that fails on purpose
+   * (test/pool/faulty-worker.ts), built on worker.ts's evaluateBatchWith.
+   */
+  workerFile?: string | URL;
 }
 
 export interface Candidate {
@@ -37,7 +42,7 @@ export interface Candidate {
 }
 
 export interface EvaluateOptions {
-  /** Test only: make a worker fail on one genome (docs/tasks.md, The pool). */
+  /** Passed to the worker: a failing test worker fails on this genome (docs/tasks.md, The pool). */
   fault?: Fault;
 }
 
@@ -73,7 +78,7 @@ export class EvaluationPool {
     this.timeLimitMs = positiveInt(options.timeLimitMs, 'pool.timeLimitMs', 2 ** 31 - 1, DEFAULT_TIME_LIMIT_MS);
     this.batchSize = options.batchSize === undefined ? undefined : positiveInt(options.batchSize, 'pool.batchSize', 1 << 20, 1);
     this.piscina = new Piscina<BatchRequest, BatchReply>({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: (options.workerFile ?? new URL('./worker.ts', import.meta.url)).toString(),
       execArgv: ['--import', TSX_LOADER],
       minThreads: this.workers,
       maxThreads: this.workers,

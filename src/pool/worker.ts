@@ -7,7 +7,7 @@ import { unpack } from '../genome/pack.ts';
 import type { Genome } from '../genome/types.ts';
 import { OPTIMIZER_INPUTS, OPTIMIZER_OUTPUTS } from '../optimizer/role.ts';
 import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
-import { PROGRESS, type BatchReply, type BatchRequest, type Fault } from './messages.ts';
+import { PROGRESS, type BatchReply, type BatchRequest } from './messages.ts';
 
 // Slot names are not part of the packed layout; unpack takes them from here.
 const ROLE_TEMPLATE: Genome = {
@@ -25,14 +25,11 @@ const ROLE_TEMPLATE: Genome = {
 let engine: Promise<Engine> | undefined;
 const cache = new InstanceCache();
 
-function injectFault(fault: Fault): void {
-  if (fault.kind === 'exit') process.exit(70);
-  for (;;) {
-    // spin until the pool terminates this thread
-  }
-}
-
-export default async function evaluateBatch(request: BatchRequest): Promise<BatchReply> {
+/**
+ * Evaluates a batch; `onGenome(id)` runs as each genome's first task starts (test/pool/ uses it to
+ * make a worker fail on one genome).
+ */
+export async function evaluateBatchWith(request: BatchRequest, onGenome?: (id: number) => void): Promise<BatchReply> {
   engine ??= Engine.create();
   const e = await engine;
   const results = request.ids.map((id, i) => {
@@ -42,8 +39,12 @@ export default async function evaluateBatch(request: BatchRequest): Promise<Batc
       Atomics.store(request.progress, PROGRESS.STARTED_AT, Date.now() - request.base);
       Atomics.store(request.progress, PROGRESS.TASK, task);
       Atomics.store(request.progress, PROGRESS.GENOME, i);
-      if (request.fault?.genomeId === id) injectFault(request.fault);
+      if (task === 0) onGenome?.(id);
     });
   });
   return { results };
+}
+
+export default function evaluateBatch(request: BatchRequest): Promise<BatchReply> {
+  return evaluateBatchWith(request);
 }

@@ -36,7 +36,7 @@ describe('evaluation pool', () => {
   let two: EvaluationPool;
   beforeAll(() => {
     one = new EvaluationPool({ workers: 1 });
-    two = new EvaluationPool({ workers: 2, timeLimitMs: 3000, batchSize: 2 });
+    two = new EvaluationPool({ workers: 2, timeLimitMs: 3000, batchSize: 2, workerFile: new URL('./faulty-worker.ts', import.meta.url) });
   });
   afterAll(async () => {
     await one.destroy();

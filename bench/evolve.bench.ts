@@ -66,14 +66,15 @@ async function evolution(seed: number): Promise<Scored[]> {
   }, { seed });
   let state = initialRun(config);
   const seen: Scored[] = [];
-  for (let g = 0; g < GENERATIONS; g++) {
-    const before = state.population;
-    const results = await evaluator(before.map((m) => ({ id: m.id, genome: m.genome })), makePlan(seed, g, TASKS.map((task) => ({ task, steps: STEPS }))));
+  // Every genome the loop evaluates, as it evaluates it.
+  const recording: Evaluator = async (candidates, plan) => {
+    const results = await evaluator(candidates, plan);
     results.forEach((r, i) => {
-      if (r.status === 'ok') seen.push({ genome: (before[i] as { genome: Genome }).genome, objectives: objectiveVector(r) });
+      if (r.status === 'ok') seen.push({ genome: (candidates[i] as { genome: Genome }).genome, objectives: objectiveVector(r) });
     });
-    state = (await runGeneration(config, state, evaluator)).state;
-  }
+    return results;
+  };
+  for (let g = 0; g < GENERATIONS; g++) state = (await runGeneration(config, state, recording)).state;
   return scoreOnCommonPlan(nonDominated(seen).map((s) => s.genome));
 }
 

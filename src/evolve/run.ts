@@ -25,6 +25,7 @@ import type { Genome } from '../genome/types.ts';
 import { columnBounds, crowdingDistance, hypervolume, nonDominatedSort, normaliseWith, speciesFitness, type ColumnBounds } from '../pareto/index.ts';
 import { SEEDS } from '../seeds/index.ts';
 import { makePlan, type EvaluationPlan } from '../tasks/evaluate.ts';
+import { hashWords } from '../tasks/seeds.ts';
 import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import type { EvolveConfig } from './config.ts';
@@ -100,9 +101,9 @@ export function initialRun(config: EvolveConfig): RunState {
   };
 }
 
-/** A random stream of (run seed, generation, purpose). */
+/** A random stream of (run seed, generation, purpose), hashed as the task seeds are. */
 function stream(seed: number, generation: number, purpose: number): Rng {
-  return createRng(Math.imul(seed ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(generation + 1, 0x85ebca6b) ^ Math.imul(purpose, 0xc2b2ae35));
+  return createRng(hashWords([seed >>> 0, Math.floor(seed / 2 ** 32), generation, purpose]));
 }
 
 /** Evaluates generation state.generation and breeds the next; returns the new state and the report. */
@@ -117,8 +118,8 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const objectives = results.map(objectiveVector);
   const valid = results.map((r) => r.status === 'ok');
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
-  const validRows = objectives.filter((_, i) => valid[i]);
-  const validIds = state.population.filter((_, i) => valid[i]);
+  const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
+  const validRows = validAt.map((i) => objectives[i] as number[]);
   const front = validRows.length === 0 ? [] : (nonDominatedSort(validRows)[0] ?? []);
   const hv = bounds === null || front.length === 0
     ? 0
@@ -151,7 +152,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
   // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
   // is larger than config.frontElites of the population); the species breed the rest.
-  const carried = frontElites(front.map((i) => state.population.indexOf(validIds[i] as Member)), objectives, Math.floor(config.frontElites * config.population));
+  const carried = frontElites(front.map((i) => validAt[i] as number), objectives, Math.floor(config.frontElites * config.population));
   const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
   const bred = breed(config, state, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
 
@@ -160,7 +161,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
     evaluationsPerSecond: (results.length * plan.tasks.length) / Math.max(seconds, 1e-9),
     hypervolume: hv, frontSize: front.length,
     front: front.map((i) => {
-      const m = validIds[i] as Member;
+      const m = state.population[validAt[i] as number] as Member;
       return { id: m.id, origin: m.origin, made: m.made, objectives: validRows[i] as number[] };
     }),
     invalid: Object.fromEntries(INVALID_REASONS.map((r) => [r, results.filter((x) => x.status === 'invalid' && x.reason === r).length])),
@@ -224,13 +225,13 @@ function breed(
     for (let c = elites.length; c < count; c++) {
       let child: Member | undefined;
       for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {
-        const a = state.population[pool[rng.int(pool.length)] as number] as Member;
+        const ai = pool[rng.int(pool.length)] as number;
+        const a = state.population[ai] as Member;
         let genome: Genome = a.genome;
         let made = 'mutation';
         if (rng.next() < config.crossoverRate) {
           const others = rng.next() < config.interspeciesRate ? (pools[rng.int(pools.length)] as number[]) : pool;
           const bi = others[rng.int(others.length)] as number;
-          const ai = state.population.indexOf(a);
           const x = crossover({ genome: a.genome, fitness: fitness[ai] as number }, { genome: (state.population[bi] as Member).genome, fitness: fitness[bi] as number }, rng);
           if (x.status === 'ok') {
             genome = x.genome;

@@ -8,11 +8,29 @@
 
 import { Engine } from '../engine/engine.ts';
 import type { Genome } from '../genome/types.ts';
-import { createRng } from '../util/rng.ts';
+import { createRng, type Rng } from '../util/rng.ts';
 import { checkOptimizerRole, readsSlot, SLOT } from './role.ts';
 import type { Problem } from './problems.ts';
 
 export const PROBE_SALT = 0x5bd1e995;
+
+/** The random streams of a run on a problem from `seed`: gradient noise and curvature probes. */
+export function problemStreams(seed: number): { noise: Rng; probe: Rng } {
+  return { noise: createRng(seed), probe: createRng((seed ^ PROBE_SALT) >>> 0) };
+}
+
+/** Writes one step's optimizer slots; the previous loss of step 1 is the loss itself. */
+export function writeOptimizerInputs(
+  engine: Engine, step: number, loss: number, previous: number,
+  gradient: Float32Array, parameter: Float32Array, curvature: Float32Array,
+): void {
+  engine.input(SLOT.gradient).set(gradient);
+  engine.input(SLOT.parameter).set(parameter);
+  engine.input(SLOT.loss)[0] = loss;
+  engine.input(SLOT.previousLoss)[0] = step === 1 ? loss : previous;
+  engine.input(SLOT.step)[0] = step;
+  engine.input(SLOT.curvature).set(curvature);
+}
 
 export interface OptimizeOptions {
   steps: number;
@@ -37,8 +55,7 @@ export function optimize(engine: Engine, genome: Genome, problem: Problem, optio
   const seed = options.seed ?? 0;
   engine.load(genome, problem.groups, { seed });
   const lanes = engine.lanes;
-  const noise = createRng(seed);
-  const probe = createRng((seed ^ PROBE_SALT) >>> 0);
+  const { noise, probe } = problemStreams(seed);
   const wantsCurvature = readsSlot(genome, SLOT.curvature);
   const theta = problem.initial();
   const gradient = new Float32Array(lanes);
@@ -49,12 +66,7 @@ export function optimize(engine: Engine, genome: Genome, problem: Problem, optio
     const loss = problem.evaluate(theta, gradient, noise);
     trainLoss.push(loss);
     if (wantsCurvature) problem.curvature(theta, curvature, probe);
-    engine.input(SLOT.gradient).set(gradient);
-    engine.input(SLOT.parameter).set(theta);
-    engine.input(SLOT.loss)[0] = loss;
-    engine.input(SLOT.previousLoss)[0] = step === 1 ? loss : previous;
-    engine.input(SLOT.step)[0] = step;
-    engine.input(SLOT.curvature).set(curvature);
+    writeOptimizerInputs(engine, step, loss, previous, gradient, theta, curvature);
     const result = engine.run(1);
     if (result.status === 'non-finite') {
       return { trainLoss, parameters: theta, steps: step - 1, status: 'non-finite', nodeKey: result.nodeKey };

@@ -7,10 +7,9 @@
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { Genome } from '../genome/types.ts';
-import { PROBE_SALT } from '../optimizer/driver.ts';
+import { problemStreams, writeOptimizerInputs } from '../optimizer/driver.ts';
 import type { Problem } from '../optimizer/problems.ts';
 import { readsSlot, SLOT } from '../optimizer/role.ts';
-import { createRng } from '../util/rng.ts';
 import { engineStatusCode } from './train.ts';
 import type { TrainOptions, TrainResult, TrainStatus } from './types.ts';
 
@@ -46,8 +45,7 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
   } catch (error) {
     return result(0, engineFailure(error), Number.NaN, false);
   }
-  const noise = createRng(options.seed);
-  const probe = createRng((options.seed ^ PROBE_SALT) >>> 0);
+  const { noise, probe } = problemStreams(options.seed);
   const wantsCurvature = readsSlot(genome, SLOT.curvature);
   const gradient = new Float32Array(lanes);
   const curvature = new Float32Array(lanes);
@@ -58,12 +56,7 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
     trainLoss[step - 1] = loss;
     if (!Number.isFinite(loss)) return result(step - 1, { status: 'non_finite', step }, Number.NaN, moved);
     if (wantsCurvature) problem.curvature(theta, curvature, probe);
-    engine.input(SLOT.gradient).set(gradient);
-    engine.input(SLOT.parameter).set(theta);
-    engine.input(SLOT.loss)[0] = loss;
-    engine.input(SLOT.previousLoss)[0] = step === 1 ? loss : previous;
-    engine.input(SLOT.step)[0] = step;
-    engine.input(SLOT.curvature).set(curvature);
+    writeOptimizerInputs(engine, step, loss, previous, gradient, theta, curvature);
     let run;
     try {
       run = engine.run(1);

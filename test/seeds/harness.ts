@@ -9,9 +9,8 @@
 import { expect } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { Genome, LaneGroup } from '../../src/genome/types.ts';
-import { optimize, PROBE_SALT, type OptimizeResult } from '../../src/optimizer/driver.ts';
+import { optimize, problemStreams, type OptimizeResult } from '../../src/optimizer/driver.ts';
 import type { Problem } from '../../src/optimizer/problems.ts';
-import { createRng } from '../../src/util/rng.ts';
 
 export interface StepInput {
   readonly gradient: Float32Array;
@@ -35,8 +34,7 @@ export interface ReferenceRule {
 
 /** The reference's loss trajectory, driven exactly as optimize() drives a graph. */
 export function referenceTrajectory(rule: ReferenceRule, problem: Problem, steps: number, seed = 0): number[] {
-  const noise = createRng(seed);
-  const probe = createRng((seed ^ PROBE_SALT) >>> 0);
+  const { noise, probe } = problemStreams(seed);
   const lanes = problem.groups.reduce((s, g) => s + g.rows * g.cols, 0);
   let theta = problem.initial();
   const gradient = new Float32Array(lanes);

@@ -38,7 +38,7 @@ const root = new URL('../', import.meta.url);
 
 const engine = await Engine.create();
 const cache = new InstanceCache();
-const evaluator: Evaluator = async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, cache));
+const evaluator: Evaluator = async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache }));
 const commonPlan = makePlan(0, 0, TASKS.map((task) => ({ task, steps: STEPS })));
 
 interface Scored { genome: Genome; objectives: number[] }

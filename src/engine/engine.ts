@@ -182,7 +182,7 @@ export class Engine {
 
   /** Loads a genome (a valid one: parse it with parseGenome first); throws EngineError if refused. */
   load(genome: Genome, groups: readonly LaneGroup[], options: RunOptions = {}): void {
-    const status = this.loadPacked(pack(genome), groups, options);
+    const status = this.loadPacked(options.packed ?? pack(genome), groups, options);
     if (status !== S.OK) {
       throw new EngineError(status, this.exports.statusDetail(), this.exports.statusField());
     }

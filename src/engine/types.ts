@@ -21,6 +21,8 @@ export interface RunOptions {
   mode?: ExecutionMode;
   /** Lanes per tile in tiled mode (a multiple of 4); 0 lets the engine choose. */
   tile?: number;
+  /** The genome already packed (pack(genome)), when the caller has it: load() then does not pack it again. */
+  packed?: Int32Array;
 }
 
 export type RunResult =

@@ -24,9 +24,19 @@ export function offsets(inSlots: number, nodes: number, edges: number, effects: 
   return { nodes: n, edges: e, effects: f, end: f + effects * L.EFFECT_WORDS };
 }
 
-export function pack(g: Genome): Int32Array {
+function genomeOffsets(g: Genome): PackedOffsets {
   const effectCount = g.nodes.reduce((sum, n) => sum + n.effects.length, 0);
-  const at = offsets(g.inputs.length, g.nodes.length, g.edges.length, effectCount);
+  return offsets(g.inputs.length, g.nodes.length, g.edges.length, effectCount);
+}
+
+/** pack(g).length, without packing. */
+export function packedLength(g: Genome): number {
+  return genomeOffsets(g).end;
+}
+
+export function pack(g: Genome): Int32Array {
+  const at = genomeOffsets(g);
+  const effectCount = (at.end - at.effects) / L.EFFECT_WORDS;
   const words = new Int32Array(at.end);
   const floats = new Float32Array(words.buffer);
   const maxKey = Math.max(-1, ...g.nodes.map((n) => n.key), ...g.edges.map((e) => e.key));

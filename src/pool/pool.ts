@@ -1,36 +1,36 @@
 // The evaluation pool, main-thread side (docs/tasks.md, The pool): a Piscina pool of worker threads
-// (worker.ts, TypeScript run through tsx's loader), each with its own engine. Genomes are checked
-// and packed here, sent in batches with their buffers transferred, and evaluated on a plan's tasks;
-// every result depends only on (plan, genome id, genome), so any number of workers in any order
-// give the same metric vectors.
+// (worker.ts, TypeScript run through tsx's loader), each with its own engine. The genomes of one
+// evaluate() call are checked, then packed one after another into a shared queue (messages.ts)
+// while the workers already drain it, one genome at a time; every result depends only on (plan,
+// genome id, genome), so any number of workers in any order give the same metric vectors.
 //
 // Failures: each task evaluation has a time limit, counted from when the worker starts it (the
-// worker records each start in shared memory, which the pool polls: no message per evaluation). A worker that dies (its thread exits), throws, or
-// runs past the limit fails its batch: the genome it was on is marked `crashed` or `timeout`, and
-// the other genomes of the batch go round again in a new batch. Piscina replaces a dead worker.
+// worker records each start in shared memory, which the pool polls: no message per evaluation). A
+// worker that dies (its thread exits), throws, or runs past the limit fails its request: the genome
+// it was on is marked `crashed` or `timeout`, the genomes it had finished (their results were lost
+// with it) go round again, and a new request takes its place on the queue. Piscina replaces a dead
+// worker.
 
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { pack } from '../genome/pack.ts';
+import { pack, packedLength } from '../genome/pack.ts';
 import type { Genome } from '../genome/types.ts';
 import { checkOptimizerRole } from '../optimizer/role.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import { PENALTY, type GenomeEvaluation, type InvalidReason } from '../tasks/metrics.ts';
 import { InputError, rules } from '../util/errors.ts';
-import { PROGRESS, type BatchReply, type BatchRequest, type Fault } from './messages.ts';
+import { CONTROL, PROGRESS, sharedWords, type Fault, type Queue, type QueueReply, type QueueRequest } from './messages.ts';
 
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. */
   workers?: number;
   /** The limit of one task evaluation of one genome, in ms, from its start; default 60 s. */
   timeLimitMs?: number;
-  /** Genomes per batch; default: each worker gets about four batches per evaluate() call. */
-  batchSize?: number;
   /**
    * The worker module (default ./worker.ts); tests use one that fails on purpose
-   * (test/pool/faulty-worker.ts), built on worker.ts's evaluateBatchWith.
+   * (test/pool/faulty-worker.ts), built on worker.ts's evaluateQueueWith.
    */
   workerFile?: string | URL;
 }
@@ -46,14 +46,9 @@ export interface EvaluateOptions {
   fault?: Fault;
 }
 
-interface Packed {
-  id: number;
-  words: Int32Array;
-}
-
 export const DEFAULT_TIME_LIMIT_MS = 60_000;
 const MAX_WORKERS = 256;
-/** How often a running batch's progress is checked against the time limit, at most and at least. */
+/** How often a running request's progress is checked against the time limit, at most and at least. */
 const MAX_POLL_MS = 250;
 const MIN_POLL_MS = 10;
 
@@ -67,23 +62,29 @@ function positiveInt(value: number | undefined, field: string, hi: number, fallb
 // whatever the working directory.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** A queue and what the pool knows of it: the next request number, and failures that claimed nothing. */
+interface Drain {
+  queue: Queue;
+  fault: Fault | undefined;
+  requests: number;
+  idleFailures: number;
+}
+
 export class EvaluationPool {
   readonly workers: number;
   readonly timeLimitMs: number;
-  private readonly batchSize: number | undefined;
-  private readonly piscina: Piscina<BatchRequest, BatchReply>;
+  private readonly piscina: Piscina<QueueRequest, QueueReply>;
 
   constructor(options: PoolOptions = {}) {
     this.workers = positiveInt(options.workers, 'pool.workers', MAX_WORKERS, Math.min(MAX_WORKERS, os.availableParallelism()));
     this.timeLimitMs = positiveInt(options.timeLimitMs, 'pool.timeLimitMs', 2 ** 31 - 1, DEFAULT_TIME_LIMIT_MS);
-    this.batchSize = options.batchSize === undefined ? undefined : positiveInt(options.batchSize, 'pool.batchSize', 1 << 20, 1);
-    this.piscina = new Piscina<BatchRequest, BatchReply>({
+    this.piscina = new Piscina<QueueRequest, QueueReply>({
       filename: (options.workerFile ?? new URL('./worker.ts', import.meta.url)).toString(),
       execArgv: ['--import', TSX_LOADER],
       minThreads: this.workers,
       maxThreads: this.workers,
-      // Two batches per worker: the next one waits in the worker, so no worker idles between them.
-      concurrentTasksPerWorker: 2,
+      // One request per worker: each drains the shared queue until it is empty.
+      concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
   }
@@ -97,17 +98,33 @@ export class EvaluationPool {
       seen.add(c.id);
       checkOptimizerRole(c.genome);
     });
-    // Each batch is packed just before it is sent: the workers start on the first batches while
-    // this thread packs the later ones.
-    const size = this.batchSize ?? Math.max(1, Math.ceil(candidates.length / (this.workers * 4)));
-    const pending: Promise<GenomeEvaluation[]>[] = [];
-    for (let i = 0; i < candidates.length; i += size) {
-      const batch = candidates.slice(i, i + size).map((c): Packed => ({ id: c.id, words: pack(c.genome) }));
-      pending.push(this.runBatch(batch, plan, options.fault));
+    if (candidates.length === 0) return [];
+    const queue = newQueue(plan, candidates.map((c) => c.id), candidates.map((c) => packedLength(c.genome)));
+    const drain: Drain = { queue, fault: options.fault, requests: 0, idleFailures: 0 };
+    const running = this.start(drain);
+    // The workers start on genome 0 while this thread packs the rest.
+    try {
+      candidates.forEach((c, i) => {
+        const words = pack(c.genome);
+        if (words.length !== (queue.bounds[i + 1] as number) - (queue.bounds[i] as number)) throw new Error(`candidates[${i}]: packed length changed`);
+        queue.words.set(words, queue.bounds[i]);
+        Atomics.store(queue.control, CONTROL.READY, i + 1);
+        Atomics.notify(queue.control, CONTROL.READY);
+      });
+    } catch (error) {
+      Atomics.store(queue.control, CONTROL.STOP, 1);
+      Atomics.notify(queue.control, CONTROL.READY);
+      await Promise.allSettled(running);
+      throw error;
     }
-    const replies = await Promise.all(pending);
-    const byId = new Map(replies.flat().map((r) => [r.genomeId, r]));
-    return candidates.map((c) => byId.get(c.id) as GenomeEvaluation);
+    const byId = new Map((await Promise.all(running)).flat().map((r) => [r.genomeId, r]));
+    // A genome claimed by a worker that was ending as the pool gave up on it has no result: once
+    // more, then it is marked.
+    const missing = candidates.flatMap((c, i) => (byId.has(c.id) ? [] : [i]));
+    if (missing.length > 0) {
+      for (const r of await this.retry(drain, missing)) byId.set(r.genomeId, r);
+    }
+    return candidates.map((c) => byId.get(c.id) ?? failure(c.id, plan, 0, 'crashed', 'no result: the worker was lost', 0));
   }
 
   /** Stops the workers; evaluate() must not be called afterwards. */
@@ -115,16 +132,28 @@ export class EvaluationPool {
     await this.piscina.destroy();
   }
 
-  private async runBatch(batch: readonly Packed[], plan: EvaluationPlan, fault: Fault | undefined, retried = false): Promise<GenomeEvaluation[]> {
-    if (batch.length === 0) return [];
-    const bounds = new Int32Array(batch.length + 1);
-    batch.forEach((p, i) => {
-      bounds[i + 1] = (bounds[i] as number) + p.words.length;
-    });
-    const words = new Int32Array(bounds[batch.length] as number);
-    batch.forEach((p, i) => words.set(p.words, bounds[i]));
+  /** One request per worker (at most one per genome) on the drain's queue. */
+  private start(drain: Drain): Promise<GenomeEvaluation[]>[] {
+    const count = Math.min(this.workers, drain.queue.ids.length);
+    return Array.from({ length: count }, () => this.request(drain));
+  }
 
-    const progress = new Int32Array(new SharedArrayBuffer(PROGRESS.WORDS * 4));
+  /** A new queue of the given genomes of `drain`'s queue (already packed), drained as evaluate() does. */
+  private async retry(drain: Drain, indices: readonly number[]): Promise<GenomeEvaluation[]> {
+    const { queue } = drain;
+    const sizes = indices.map((i) => (queue.bounds[i + 1] as number) - (queue.bounds[i] as number));
+    const sub = newQueue(queue.plan, indices.map((i) => queue.ids[i] as number), sizes);
+    indices.forEach((i, k) => sub.words.set(queue.words.subarray(queue.bounds[i], queue.bounds[i + 1]), sub.bounds[k]));
+    sub.control[CONTROL.READY] = indices.length;
+    const again: Drain = { queue: sub, fault: drain.fault, requests: 0, idleFailures: 0 };
+    return (await Promise.all(this.start(again))).flat();
+  }
+
+  /** Runs one request on the drain's queue; on failure, blames the running genome and recovers the rest. */
+  private async request(drain: Drain): Promise<GenomeEvaluation[]> {
+    const { queue } = drain;
+    const number = drain.requests++;
+    const progress = sharedWords(PROGRESS.WORDS);
     progress[PROGRESS.GENOME] = -1;
     const base = Date.now();
     const abort = new AbortController();
@@ -136,39 +165,65 @@ export class EvaluationPool {
         abort.abort();
       }
     }, Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, this.timeLimitMs / 10)));
-    const request: BatchRequest = { plan, ids: batch.map((p) => p.id), words, bounds, progress, base, ...(fault === undefined ? {} : { fault }) };
+    const request: QueueRequest = { ...queue, request: number, progress, base, ...(drain.fault === undefined ? {} : { fault: drain.fault }) };
     try {
-      const reply = await this.piscina.run(request, { signal: abort.signal, transferList: [words.buffer] });
-      return reply.results;
+      return (await this.piscina.run(request, { signal: abort.signal })).results;
     } catch (error) {
-      const failed = expired ?? readProgress(progress);
-      const reason: InvalidReason = expired === undefined ? 'crashed' : 'timeout';
-      const message = expired === undefined ? (error instanceof Error ? error.message : String(error)) : `over ${this.timeLimitMs} ms`;
-      if (failed === undefined) {
-        // The worker failed before it started any genome of this batch: a batch that was waiting
-        // behind another one on a worker that crashed goes round again, once; failing a second
-        // time, nothing in it can be blamed on one genome, and all of it is marked.
-        if (!retried && expired === undefined) return this.runBatch(batch, plan, fault, true);
-        return batch.map((p) => failure(p.id, plan, 0, reason, message, 0));
-      }
-      const rest = batch.filter((_, i) => i !== failed.genome);
-      const culprit = batch[failed.genome] as Packed;
-      const wallTimeMs = Date.now() - base - failed.startedAt;
-      return [failure(culprit.id, plan, failed.task, reason, message, wallTimeMs), ...(await this.runBatch(rest, plan, fault))];
+      return await this.recover(drain, number, expired ?? readProgress(progress), expired !== undefined, error, base);
     } finally {
       clearInterval(watch);
     }
   }
+
+  private async recover(drain: Drain, number: number, failed: Running | undefined, timedOut: boolean, error: unknown, base: number): Promise<GenomeEvaluation[]> {
+    const { queue } = drain;
+    const n = queue.ids.length;
+    const reason: InvalidReason = timedOut ? 'timeout' : 'crashed';
+    const message = timedOut ? `over ${this.timeLimitMs} ms` : (error instanceof Error ? error.message : String(error));
+    const out: GenomeEvaluation[] = [];
+    if (failed !== undefined) {
+      out.push(failure(queue.ids[failed.genome] as number, queue.plan, failed.task, reason, message, Date.now() - base - failed.startedAt));
+    }
+    // The genomes this request had finished: their results died with it.
+    const lost: number[] = [];
+    for (let i = 0; i < n; i++) if (Atomics.load(queue.owner, i) === number && i !== failed?.genome) lost.push(i);
+    const more: Promise<GenomeEvaluation[]>[] = [];
+    if (lost.length > 0) more.push(this.retry(drain, lost));
+    if (failed === undefined && lost.length === 0) drain.idleFailures++;
+    if (Atomics.load(queue.control, CONTROL.NEXT) < n && Atomics.load(queue.control, CONTROL.STOP) === 0) {
+      if (drain.idleFailures <= this.workers + 1) {
+        more.push(this.request(drain));
+      } else {
+        // Workers keep failing before they start anything: nothing can be blamed on one genome,
+        // and the ones no worker has claimed are marked.
+        const from = Atomics.exchange(queue.control, CONTROL.NEXT, n);
+        for (let i = from; i < n; i++) out.push(failure(queue.ids[i] as number, queue.plan, 0, reason, message, 0));
+      }
+    }
+    return [...out, ...(await Promise.all(more)).flat()];
+  }
+}
+
+/** A queue for genomes of the given ids and packed sizes, nothing packed yet. */
+function newQueue(plan: EvaluationPlan, ids: number[], sizes: readonly number[]): Queue {
+  const bounds = sharedWords(ids.length + 1);
+  sizes.forEach((size, i) => {
+    bounds[i + 1] = (bounds[i] as number) + size;
+  });
+  const owner = sharedWords(ids.length);
+  owner.fill(-1);
+  return { plan, ids, words: sharedWords(bounds[ids.length] as number), bounds, control: sharedWords(CONTROL.WORDS), owner };
 }
 
 interface Running {
+  /** The genome's index in its queue. */
   genome: number;
   task: number;
   /** ms after the request's base. */
   startedAt: number;
 }
 
-/** The evaluation a worker is on, from the shared progress words; undefined before the first. */
+/** The evaluation a request is on, from its shared progress words; undefined before the first. */
 function readProgress(progress: Int32Array): Running | undefined {
   const genome = Atomics.load(progress, PROGRESS.GENOME);
   if (genome < 0) return undefined;

@@ -70,11 +70,11 @@ export interface TaskRun {
 }
 
 /** Trains on one task instance with `seed` as the episode seed; answers with the run and its score. */
-export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number): TaskRun {
+export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, packed?: Int32Array): TaskRun {
   const started = performance.now();
   let run: TrainResult;
   try {
-    const options = { steps: settings.steps, batchSize: settings.batchSize, seed };
+    const options = { steps: settings.steps, batchSize: settings.batchSize, seed, ...(packed === undefined ? {} : { packed }) };
     run = instance.kind === 'model'
       ? trainModel(engine, genome, instance.model, instance.train, instance.validation, options)
       : runProblem(engine, genome, instance.problem, options);
@@ -87,8 +87,8 @@ export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, 
 }
 
 /** runTask's score alone. */
-export function evaluateTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number): TaskResult {
-  return runTask(engine, genome, instance, settings, seed).result;
+export function evaluateTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, packed?: Int32Array): TaskResult {
+  return runTask(engine, genome, instance, settings, seed, packed).result;
 }
 
 /** Task instances by task and data seed, the most recent `capacity` kept. */
@@ -108,22 +108,30 @@ export class InstanceCache {
   }
 }
 
+export interface GenomeEvaluationOptions {
+  /** Task instances to reuse (default: a new cache). */
+  cache?: InstanceCache;
+  /** Called with each task's index before it starts. */
+  onTask?: (task: number) => void;
+  /** pack(genome), when the caller has it. */
+  packed?: Int32Array;
+}
+
 /**
- * Evaluates genome `genomeId` on every task of the plan, calling `onTask` with the task's index
- * before each. An exception that is not an engine error (a bug, never bad input) marks that task
- * `crashed` with its message; the other tasks still run.
+ * Evaluates genome `genomeId` on every task of the plan. An exception that is not an engine error
+ * (a bug, never bad input) marks that task `crashed` with its message; the other tasks still run.
  */
 export function evaluateGenome(
-  engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan,
-  cache = new InstanceCache(), onTask?: (task: number) => void,
+  engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions = {},
 ): GenomeEvaluation {
+  const cache = options.cache ?? new InstanceCache();
   const results = plan.tasks.map((t, index): TaskResult => {
-    onTask?.(index);
+    options.onTask?.(index);
     const path = { runSeed: plan.runSeed, generation: plan.generation, task: t.task };
     const started = performance.now();
     try {
       const instance = cache.get(t.task, dataSeed(path));
-      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }));
+      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), options.packed);
     } catch (error) {
       return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
     }

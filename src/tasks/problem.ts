@@ -41,7 +41,7 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
     };
   };
   try {
-    engine.load(genome, problem.groups, { seed: options.seed });
+    engine.load(genome, problem.groups, { seed: options.seed, ...(options.packed === undefined ? {} : { packed: options.packed }) });
   } catch (error) {
     return result(0, engineFailure(error), Number.NaN, false);
   }

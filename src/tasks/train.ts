@@ -126,7 +126,7 @@ export function trainModel(
   checkDataset('train', train, model);
   checkDataset('validation', validation, model);
   checkTrainOptions(options, train.count);
-  engine.load(genome, modelGroups(model), { seed: options.seed });
+  engine.load(genome, modelGroups(model), { seed: options.seed, ...(options.packed === undefined ? {} : { packed: options.packed }) });
   const run = engine.train(taskRequest(model, train, validation, options), {
     seed: options.seed, curvature: readsSlot(genome, SLOT.curvature),
   });

@@ -7,7 +7,12 @@ export type Activation = 'identity' | 'sin' | 'tanh' | 'relu';
 export interface Layer { inputs: number; outputs: number; activation: Activation } // y = act(W x + b)
 export interface ModelSpec { layers: Layer[]; loss: 'mse' | 'softmax-cross-entropy' }
 export interface Dataset { count: number; features: number; targets: number; x: Float32Array; y: Float32Array } // row-major; classification y one-hot
-export interface TrainOptions { steps: number; batchSize: number; seed: number } // seed: the episode seed
+export interface TrainOptions {
+  steps: number;
+  batchSize: number;
+  seed: number;           // the episode seed
+  packed?: Int32Array;    // pack(genome), when the caller has it (the pool's workers): not packed again
+}
 export type TrainStatus =
   | { status: 'ok' }
   | { status: 'non_finite'; step: number; nodeKey?: number } // nodeKey: the genome node whose value was not finite

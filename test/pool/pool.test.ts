@@ -36,14 +36,14 @@ describe('evaluation pool', () => {
   let two: EvaluationPool;
   beforeAll(() => {
     one = new EvaluationPool({ workers: 1 });
-    two = new EvaluationPool({ workers: 2, timeLimitMs: 3000, batchSize: 2, workerFile: new URL('./faulty-worker.ts', import.meta.url) });
+    two = new EvaluationPool({ workers: 2, timeLimitMs: 3000, workerFile: new URL('./faulty-worker.ts', import.meta.url) });
   });
   afterAll(async () => {
     await one.destroy();
     await two.destroy();
   });
 
-  it('gives identical metric vectors with 1 and 2 workers, in any order and batching', async () => {
+  it('gives identical metric vectors with 1 and 2 workers, in any order', async () => {
     const single = await one.evaluate(candidates, plan);
     expect(single.map((r) => r.genomeId)).toEqual(candidates.map((c) => c.id));
     expect(single.filter((r) => r.status === 'ok').length).toBeGreaterThan(4);
@@ -58,8 +58,8 @@ describe('evaluation pool', () => {
     expect(byId(next).get(100)).not.toEqual(byId(single).get(100));
   });
 
-  it('marks a genome whose worker exits `crashed` and evaluates the rest of its batch', async () => {
-    const victim = candidates[3] as Candidate;
+  it('marks a genome whose worker exits `crashed`, and evaluates the rest, the ones that worker had finished included', async () => {
+    const victim = candidates[7] as Candidate;
     const results = await two.evaluate(candidates, plan, { fault: { genomeId: victim.id, kind: 'exit' } });
     const failed = results.find((r) => r.genomeId === victim.id);
     expect(failed).toMatchObject({ status: 'invalid', reason: 'crashed', penalty: PENALTY.crashed, task: 'linreg-8' });
@@ -79,6 +79,14 @@ describe('evaluation pool', () => {
     expect(reasons(results)).not.toContain('crashed');
     const again = await two.evaluate([victim], plan);
     expect(reasons(again)).not.toContain('timeout');
+  });
+
+  it('marks every genome `crashed` when the workers fail before they start any, instead of retrying forever', async () => {
+    const results = await two.evaluate(candidates.slice(0, 5), plan, { fault: { genomeId: -1, kind: 'refuse' } });
+    expect(results.map((r) => r.genomeId)).toEqual(candidates.slice(0, 5).map((c) => c.id));
+    for (const r of results) expect(r).toMatchObject({ status: 'invalid', reason: 'crashed', message: 'refused on purpose' });
+    const after = await two.evaluate(candidates.slice(0, 2), plan);
+    expect(after.every((r) => r.status === 'ok')).toBe(true);
   });
 
   it('checks its options and candidates, naming the field and the rule', async () => {

@@ -117,7 +117,7 @@ describe('evaluation', () => {
     const forward = [adam(), sgd()].map((g, id) => evaluateGenome(engine, g, id, plan));
     const other = await Engine.create();
     const cache = new InstanceCache(1);
-    const backward = [sgd(), adam()].map((g, i) => evaluateGenome(other, g, 1 - i, plan, cache)).reverse();
+    const backward = [sgd(), adam()].map((g, i) => evaluateGenome(other, g, 1 - i, plan, { cache })).reverse();
     expect(backward.map(withoutWallTime)).toEqual(forward.map(withoutWallTime));
     const moved = evaluateGenome(engine, adam(), 5, plan);
     expect(withoutWallTime(moved)).not.toEqual(withoutWallTime({ ...forward[0]!, genomeId: 5 }));

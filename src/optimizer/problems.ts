@@ -20,6 +20,8 @@ export interface Problem {
   readonly groups: readonly LaneGroup[];
   /** The starting parameters. */
   initial(): Float32Array;
+  /** Where the loss is smallest. */
+  optimum(): Float32Array;
   /** The loss at theta (float64); writes the gradient (with noise, if the problem has any). */
   evaluate(theta: Float32Array, gradient: Float32Array, noise: Rng): number;
   /** Writes the curvature probe z * (H z) at theta for a Rademacher z drawn from `probe`. */
@@ -44,6 +46,7 @@ function quadratic(name: string, description: string, groups: LaneGroup[], sigma
     description,
     groups,
     initial: () => new Float32Array(16).fill(1),
+    optimum: () => new Float32Array(16),
     evaluate(theta, gradient, noise) {
       let loss = 0;
       for (let i = 0; i < 16; i++) {
@@ -66,6 +69,7 @@ const rosenbrock: Problem = {
   description: 'Rosenbrock (1 - x)^2 + 100 (y - x^2)^2 from (-1.2, 1)',
   groups: [{ rows: 1, cols: 2 }],
   initial: () => Float32Array.of(-1.2, 1),
+  optimum: () => Float32Array.of(1, 1),
   evaluate(theta, gradient) {
     const x = theta[0] as number;
     const y = theta[1] as number;
@@ -94,6 +98,40 @@ export const PROBLEMS: Record<string, Problem> = {
   ], 0),
   rosenbrock,
 };
+
+/** Draws from [lo, hi). */
+function uniform(rng: Rng, lo: number, hi: number): number {
+  return lo + (hi - lo) * rng.next();
+}
+
+/**
+ * `p` moved to a place drawn from `rng`, so that no fixed point is its optimum (0 for the
+ * quadratics, (1, 1) for Rosenbrock) and no fixed step from the start reaches it: the optimum moves
+ * by s_i ~ N(0, 1) per element, and the start's offset from the optimum is scaled per element by
+ * u_i ~ U(0.5, 1.5). The landscape around the optimum is p's, so an optimizer that only follows
+ * gradients sees the same problem from a start at another distance; one that pulls parameters
+ * toward a constant (or sets them to one) no longer lands on the optimum by construction.
+ */
+export function movedProblem(p: Problem, rng: Rng): Problem {
+  const optimum = p.optimum();
+  const start = p.initial();
+  const shift = Float32Array.from(optimum, () => gaussian(rng));
+  const initial = Float32Array.from(start, (x, i) => (optimum[i] as number) + (shift[i] as number) + (x - (optimum[i] as number)) * uniform(rng, 0.5, 1.5));
+  const local = new Float32Array(start.length);
+  const toLocal = (theta: Float32Array): Float32Array => {
+    for (let i = 0; i < local.length; i++) local[i] = (theta[i] as number) - (shift[i] as number);
+    return local;
+  };
+  return {
+    name: p.name,
+    description: `${p.description}, moved`,
+    groups: p.groups,
+    initial: () => initial.slice(),
+    optimum: () => Float32Array.from(optimum, (x, i) => x + (shift[i] as number)),
+    evaluate: (theta, gradient, noise) => p.evaluate(toLocal(theta), gradient, noise),
+    curvature: (theta, out, probe) => p.curvature(toLocal(theta), out, probe),
+  };
+}
 
 export function problem(name: string): Problem {
   const p = PROBLEMS[name];

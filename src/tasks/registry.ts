@@ -3,7 +3,8 @@
 // from a seed. A task is referred to as `name` or `name:variant` (`classification:spirals`,
 // `iris:mlp`).
 
-import { PROBLEMS, type Problem } from '../optimizer/problems.ts';
+import { movedProblem, PROBLEMS, type Problem } from '../optimizer/problems.ts';
+import { createRng } from '../util/rng.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { CLASSIFICATION_SETS, classCount, classificationData, type ClassificationSet } from './classification.ts';
 import { linearData, LINREG, regressionData, type Splits } from './data.ts';
@@ -129,14 +130,19 @@ const linreg8: TaskDefinition = {
 function analytic(problem: Problem): TaskDefinition {
   return {
     name: problem.name,
-    description: `analytic: ${problem.description}`,
+    description: `analytic: ${problem.description}; by default moved to a place drawn from the seed (:moved), or as it is (:fixed)`,
     objectives: ALL_OBJECTIVES,
     defaults: { steps: 200, batchSize: 1 },
-    variants: [],
+    variants: ['moved', 'fixed'],
     drawn: false,
-    // The problem is fixed; the seed drives only its gradient noise and curvature probes, which
-    // come from the episode seed.
-    build: () => ({ kind: 'problem', task: problem.name, problem, referenceLoss: problemReferenceLoss(problem), detail: 'fixed' }),
+    // :moved (the default) draws where the optimum lies and how far the start is from it from the
+    // data seed (movedProblem), so that no genome scores by pulling parameters toward a constant;
+    // :fixed is the textbook problem. Gradient noise and curvature probes come from the episode seed.
+    build: (seed, variant) => {
+      const placed = variant === 'fixed' ? problem : movedProblem(problem, createRng(seed));
+      const task = variant === undefined ? problem.name : `${problem.name}:${variant}`;
+      return { kind: 'problem', task, problem: placed, referenceLoss: problemReferenceLoss(placed), detail: variant === 'fixed' ? 'fixed' : 'moved' };
+    },
   };
 }
 

@@ -23,10 +23,10 @@ async function failure(...args: string[]): Promise<{ code: number; stderr: strin
 }
 
 describe('l2l eval', () => {
-  it('runs seed:adam on rosenbrock for 500 steps and reports 501 finite losses as JSON', async () => {
-    const { stdout } = await cli('eval', 'seed:adam', '--task', 'rosenbrock', '--steps', '500', '--json');
+  it('runs seed:adam on rosenbrock:fixed for 500 steps and reports 501 finite losses as JSON', async () => {
+    const { stdout } = await cli('eval', 'seed:adam', '--task', 'rosenbrock:fixed', '--steps', '500', '--json');
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ genome: 'adam', task: 'rosenbrock', seed: 0, steps: 500, status: 'ok' });
+    expect(report).toMatchObject({ genome: 'adam', task: 'rosenbrock:fixed', seed: 0, steps: 500, status: 'ok' });
     expect(report.trainLoss).toHaveLength(501);
     expect(report.trainLoss.every(Number.isFinite)).toBe(true);
     expect(report.trainLoss[0]).toBeCloseTo(24.2, 4); // (1 - x)^2 + 100 (y - x^2)^2 at (-1.2, 1)
@@ -40,7 +40,7 @@ describe('l2l eval', () => {
   });
 
   it('prints the loss per step and the final metrics as text', async () => {
-    const { stdout } = await cli('eval', 'seed:sgd', '--task', 'quadratic', '--steps', '20', '--every', '5');
+    const { stdout } = await cli('eval', 'seed:sgd', '--task', 'quadratic:fixed', '--steps', '20', '--every', '5');
     const rows = [...stdout.matchAll(/^\s+(\d+)\s+(\d\.\d+e[-+]\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
     expect(rows.map(([step]) => step)).toEqual([0, 5, 10, 15, 20]);
     expect(stdout).toMatch(/^final loss \d\.\d+e[-+]\d+ after 20 steps, from 1\.877463e\+0; status ok$/m);

@@ -37,10 +37,35 @@ describe('task registry', () => {
     expect(iris.kind === 'model' && iris.model.layers.length).toBe(1);
   });
 
+  it('moves the analytic problems by the seed: the optimum is no fixed point and no fixed step from the start', () => {
+    const fixed = buildTask('quadratic:fixed', 1);
+    const [a, b, again] = [buildTask('quadratic', 1), buildTask('quadratic', 2), buildTask('quadratic', 1)];
+    if (a.kind !== 'problem' || b.kind !== 'problem' || again.kind !== 'problem' || fixed.kind !== 'problem') throw new Error('not problems');
+    expect(a.task).toBe('quadratic');
+    expect(Array.from(again.problem.initial())).toEqual(Array.from(a.problem.initial()));
+    expect(Array.from(b.problem.initial())).not.toEqual(Array.from(a.problem.initial()));
+    for (const { problem } of [a, b]) {
+      const optimum = problem.optimum();
+      const gradient = new Float32Array(16);
+      const noise = { next: () => 0.5, int: () => 0, uniform: (lo: number) => lo };
+      expect(problem.evaluate(optimum, gradient, noise)).toBeLessThan(1e-12);
+      expect(Math.max(...gradient.map(Math.abs))).toBeLessThan(1e-6);
+      // Setting every parameter to 0, or stepping each by -1 from the start, no longer solves it.
+      expect(problem.evaluate(new Float32Array(16), gradient, noise)).toBeGreaterThan(0.05);
+      expect(problem.evaluate(problem.initial().map((x) => x - 1), gradient, noise)).toBeGreaterThan(0.05);
+    }
+    expect(fixed.problem.evaluate(new Float32Array(16), new Float32Array(16), { next: () => 0.5, int: () => 0, uniform: (lo: number) => lo })).toBe(0);
+    const rosenbrock = buildTask('rosenbrock', 3);
+    if (rosenbrock.kind !== 'problem') throw new Error('not a problem');
+    expect(Array.from(rosenbrock.problem.optimum())).not.toEqual([1, 1]);
+    expect(rosenbrock.problem.evaluate(rosenbrock.problem.optimum(), new Float32Array(2), { next: () => 0.5, int: () => 0, uniform: (lo: number) => lo })).toBeLessThan(1e-9);
+  });
+
   it('names the field and the rule on a bad reference or setting', () => {
     expect(() => parseTaskRef('mnist')).toThrow(`task must be one of ${TASK_NAMES.join(', ')} (got "mnist")`);
     expect(() => parseTaskRef('iris:svm', 'tasks[2]')).toThrow('tasks[2] must name a variant of iris: iris:logistic, iris:mlp (got "iris:svm")');
-    expect(() => parseTaskRef('rosenbrock:x')).toThrow('task must not name a variant (rosenbrock has none) (got "rosenbrock:x")');
+    expect(() => parseTaskRef('linreg-8:x')).toThrow('task must not name a variant (linreg-8 has none) (got "linreg-8:x")');
+    expect(() => parseTaskRef('rosenbrock:x')).toThrow('task must name a variant of rosenbrock: rosenbrock:moved, rosenbrock:fixed (got "rosenbrock:x")');
     expect(() => taskSettings(parseTaskRef('regression'), { steps: 0 })).toThrow('settings.steps must be an integer from 1 to 100000 (got 0)');
     expect(() => makePlan(0, 0, [{ task: 'iris', batchSize: 1.5 }])).toThrow('tasks[0].batchSize must be an integer from 1 to 4096 (got 1.5)');
     expect(makePlan(0, 0, ['iris', { task: 'regression', steps: 7 }]).tasks).toEqual([

@@ -63,6 +63,7 @@ async function evolution(seed: number): Promise<Scored[]> {
   const config = resolveConfig({
     population: POPULATION, generations: GENERATIONS,
     curriculum: { tasks: TASKS.map((task) => ({ task })), tasksPerGeneration: TASKS.length, steps: { min: STEPS, max: STEPS }, heldOut: [] },
+    report: { every: 0 },
   }, { seed });
   let state = initialRun(config);
   const seen: Scored[] = [];

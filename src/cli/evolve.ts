@@ -56,12 +56,18 @@ export async function runEvolve(argv: readonly string[], write: Write, progress:
       const done = r.generation - first + 1;
       const perGeneration = (performance.now() - started) / 1000 / done;
       const left = perGeneration * (c.generations - state.generation);
-      progress(`generation ${String(r.generation + 1).padStart(3)}/${c.generations}  hypervolume ${r.hypervolume.toFixed(4)}  front ${String(r.frontSize).padStart(3)}  species ${String(r.species.length).padStart(3)}  ${r.evaluationsPerSecond.toFixed(0).padStart(6)} evaluations/s  tasks ${r.tasks.join(',')}  ETA ${left.toFixed(0)} s\n`);
+      const report = r.report === null ? '' : `  report hypervolume ${r.report.hypervolume.toFixed(4)}`;
+      progress(`generation ${String(r.generation + 1).padStart(3)}/${c.generations}${report}  hypervolume ${r.hypervolume.toFixed(4)}  front ${String(r.frontSize).padStart(3)}  species ${String(r.species.length).padStart(3)}  ${r.evaluationsPerSecond.toFixed(0).padStart(6)} evaluations/s  tasks ${r.tasks.join(',')}  ETA ${left.toFixed(0)} s\n`);
     },
   });
   const seeds = result.final.members.filter((m) => m.made === 'seed').length;
   write(`run directory: ${out}\n`);
   write(`final front (generation ${result.final.generation}): ${result.final.members.length} genomes, ${result.final.members.length - seeds} of them evolved\n`);
+  const hv = result.final.reportHypervolume;
+  if (hv !== null) {
+    const seeds = hv.seeds === null ? '' : `the 26 seeds ${hv.seeds.toFixed(4)}, `;
+    write(`hypervolume on the report tasks: ${seeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}\n`);
+  }
   write(`${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return 0;
 }
@@ -74,15 +80,19 @@ export function runInspect(argv: readonly string[], write: Write): number {
   const { config, state } = readCheckpoint(dir);
   const metrics = readMetrics(dir);
   write(`run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done\n`);
-  write('generation  hypervolume  front  species  invalid  tasks\n');
+  write('generation  report hv  plan hv  front  species  invalid  tasks\n');
   for (const m of metrics) {
     const invalid = Object.values(m.invalid).reduce((a, b) => a + b, 0);
-    write(`${String(m.generation).padStart(10)}  ${m.hypervolume.toFixed(4).padStart(11)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${m.tasks.join(',')} (${m.steps} steps)\n`);
+    const report = m.report === null ? '-' : m.report.hypervolume.toFixed(4);
+    write(`${String(m.generation).padStart(10)}  ${report.padStart(9)}  ${m.hypervolume.toFixed(4).padStart(7)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${m.tasks.join(',')} (${m.steps} steps)\n`);
   }
   const last = metrics.at(-1);
   if (last !== undefined) {
     write(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}\n`);
     write(`unlocked tasks: ${last.unlocked.join(', ')}\n`);
   }
+  const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;
+  if (seeds !== undefined) write(`report hv of the 26 seeds themselves: ${seeds.toFixed(4)}\n`);
+  write('report hv: the front evaluated on the fixed report plan (every curriculum and held-out task), comparable across generations; plan hv: on the generation\'s own tasks, not comparable\n');
   return 0;
 }

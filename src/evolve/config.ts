@@ -27,6 +27,12 @@ export interface EvolveConfig {
   novelty: boolean;
   /** How much the structure caps (nodes, edges) grow per generation. */
   capGrowth: { nodes: number; edges: number };
+  /**
+   * The report (run.ts, reportPlan): every `every` generations, and at generation 0 and the last,
+   * the first front is evaluated once more on one fixed plan (every curriculum and held-out task,
+   * the most steps, all the data) whose hypervolume compares across generations; 0: never.
+   */
+  report: { every: number };
 }
 
 export const DEFAULT_CONFIG: EvolveConfig = {
@@ -55,6 +61,7 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   frontElites: 0.3,
   novelty: false,
   capGrowth: { nodes: 0.5, edges: 1 },
+  report: { every: 10 },
 };
 
 type Shape = { [k: string]: Shape | 'number' | 'integer' | 'boolean' | 'string' | 'tasks' | 'strings' };
@@ -68,6 +75,7 @@ const SHAPE: Shape = {
   species: Object.fromEntries(Object.keys(DEFAULT_SPECIES).map((k) => [k, 'number'])),
   crossoverRate: 'number', interspeciesRate: 'number', frontElites: 'number', novelty: 'boolean',
   capGrowth: { nodes: 'number', edges: 'number' },
+  report: { every: 'integer' },
 };
 
 /** Merges `json` (a parsed config file, any subset of the keys) over `base`, checking as it goes. */
@@ -127,6 +135,7 @@ export function resolveConfig(json: unknown = {}, overrides: Partial<Pick<Evolve
   int(out.population, 'population', 2, 100_000);
   int(out.workers, 'workers', 1, 256);
   int(out.timeLimitMs, 'timeLimitMs', 1, 2 ** 31 - 1);
+  int(out.report.every, 'report.every', 0, 100_000);
   for (const [f, v] of [['crossoverRate', out.crossoverRate], ['interspeciesRate', out.interspeciesRate], ['frontElites', out.frontElites]] as const) {
     if (!(v >= 0 && v <= 1)) throw new InputError(f, rules.between(0, 1), v);
   }

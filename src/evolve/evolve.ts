@@ -9,7 +9,7 @@ import { makePlan } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvolveConfig } from './config.ts';
 import {
-  checkpointOf, createRunDir, readCheckpoint, readFront, truncateMetrics, writeFinalFront, writeGeneration,
+  checkpointOf, createRunDir, readCheckpoint, readFront, readMetrics, truncateMetrics, writeFinalFront, writeGeneration,
 } from './rundir.ts';
 import { initialRun, runGeneration, type Evaluator, type GenerationReport, type RunState } from './run.ts';
 
@@ -26,6 +26,8 @@ export interface EvolveOptions {
 
 export interface FinalFront {
   generation: number;
+  /** The report hypervolume (run.ts, reportPlan) of the first and the last report generation; null without reports. */
+  reportHypervolume: { seeds: number | null; first: { generation: number; hypervolume: number }; last: { generation: number; hypervolume: number } } | null;
   members: { id: number; origin: string; made: string; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
 }
 
@@ -55,8 +57,11 @@ export async function evolve(config: EvolveConfig, options: EvolveOptions): Prom
     const results = heldOut.length === 0 || last.front.length === 0
       ? []
       : await evaluate(last.front.map((m) => ({ id: m.id, genome: m.genome })), makePlan(config.seed, state.generation, heldOut.map((task) => ({ task, steps: config.curriculum.steps.max }))));
+    const reported = readMetrics(options.out).filter((m) => m.report !== null);
+    const reports = reported.map((m) => ({ generation: m.generation, hypervolume: m.report?.hypervolume ?? 0 }));
     const final: FinalFront = {
       generation: last.generation,
+      reportHypervolume: reports.length === 0 ? null : { seeds: reported[0]?.report?.seeds ?? null, first: reports[0] as { generation: number; hypervolume: number }, last: reports.at(-1) as { generation: number; hypervolume: number } },
       members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
     };
     writeFinalFront(options.out, final);

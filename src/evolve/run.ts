@@ -4,8 +4,13 @@
 //   1. the curriculum plans it: tasks, steps, data share (src/evolve/curriculum.ts);
 //   2. every genome is evaluated on those tasks (a pool, or any evaluator: results depend only on
 //      the plan, the genome id and the genome) into an objective vector;
-//   3. NSGA-II ranks the valid genomes; the front's hypervolume is measured in objectives
-//      normalised by the bounds of generation 0 (fixed for the run, so generations compare);
+//   3. NSGA-II ranks the valid genomes; the front's hypervolume on this generation's plan is
+//      measured in objectives normalised by the bounds of generation 0 (its tasks and steps change
+//      from generation to generation, so this one does not compare across generations); on report
+//      generations (config.report) the front is evaluated again on the fixed report plan, whose
+//      hypervolume (normalised by the seeds' bounds on that plan) does. Genomes are ranked by their
+//      lifetime mean objective vector (Member.record), so a survivor's standing does not hang on
+//      one generation's draw of tasks;
 //   4. the curriculum sees the scores and may unlock tasks;
 //   5. speciation, relative-rank stagnation and offspring allocation (src/evolve/species.ts) from
 //      each genome's species fitness (Pareto rank plus a normalised composite);
@@ -42,6 +47,11 @@ export interface Member {
   origin: string;
   /** How it was made: 'seed', 'elite', 'mutation' or 'crossover'. */
   made: string;
+  /**
+   * Its objective vectors summed over the generations it was valid in so far, and how many: a
+   * genome that survives is ranked by its mean over its lifetime, not by one generation's tasks.
+   */
+  record?: { sums: number[]; count: number };
 }
 
 export interface RunState {
@@ -56,6 +66,8 @@ export interface RunState {
   bounds: ColumnBounds | null;
   /** Past novel genomes' descriptors (config.novelty). */
   novelty: NoveltyArchive;
+  /** Objective bounds of the seeds on the report plan: the report hypervolume's normalisation. */
+  reportBounds: ColumnBounds | null;
 }
 
 export interface Evaluator {
@@ -68,7 +80,10 @@ export interface GenerationReport {
   steps: number;
   evaluations: number;
   evaluationsPerSecond: number;
+  /** On this generation's own plan: not comparable across generations (see the header). */
   hypervolume: number;
+  /** The front on the report plan, on report generations; null on the others. */
+  report: GenerationSummary | null;
   frontSize: number;
   /** The first front: id, origin and objective vector of each member. */
   front: { id: number; origin: string; made: string; objectives: number[] }[];
@@ -80,8 +95,61 @@ export interface GenerationReport {
   rejectedChildren: number;
 }
 
+/** The front of a report generation, evaluated on the report plan. */
+export interface GenerationSummary {
+  hypervolume: number;
+  /** Front members valid on the report plan, and how many of them are non-dominated there. */
+  valid: number;
+  frontSize: number;
+  evaluations: number;
+  /** At the first report only: the 26 seeds' own hypervolume on the report plan, the baseline. */
+  seeds?: number;
+}
+
 /** The hypervolume's reference point in normalised objectives. */
 const REFERENCE = 1.1;
+
+/** The generation index of the report plan's data and episode seeds: past any run (at most 100,000 generations). */
+export const REPORT_GENERATION = 100_001;
+
+/** One fixed plan for the whole run: every curriculum and held-out task, at the most steps, all the data. */
+export function reportPlan(config: EvolveConfig): EvaluationPlan {
+  const tasks = [...new Set([...config.curriculum.tasks.map((t) => t.task), ...config.curriculum.heldOut])];
+  return makePlan(config.seed, REPORT_GENERATION, tasks.map((task) => ({ task, steps: config.curriculum.steps.max })));
+}
+
+export function isReportGeneration(config: EvolveConfig, generation: number): boolean {
+  const every = config.report.every;
+  return every > 0 && (generation % every === 0 || generation === config.generations - 1);
+}
+
+/**
+ * The members' hypervolume on the report plan, in objectives normalised by the bounds of the 26
+ * seeds on that plan (evaluated at the first report, with their generation-0 ids, then kept): the
+ * seed library is the yardstick.
+ */
+async function summarise(config: EvolveConfig, members: readonly Member[], bounds: ColumnBounds | null, evaluate: Evaluator): Promise<{ summary: GenerationSummary; bounds: ColumnBounds | null }> {
+  const plan = reportPlan(config);
+  let extra = 0;
+  let fixed = bounds;
+  let seedRows: number[][] | undefined;
+  if (fixed === null) {
+    const seeds = await evaluate(SEEDS.map((s, id) => ({ id, genome: s.build() })), plan);
+    extra = seeds.length * plan.tasks.length;
+    seedRows = seeds.filter((r) => r.status === 'ok').map(objectiveVector);
+    fixed = seedRows.length > 0 ? columnBounds(seedRows) : null;
+  }
+  const results = await evaluate(members.map((m) => ({ id: m.id, genome: m.genome })), plan);
+  const rows = results.filter((r) => r.status === 'ok').map(objectiveVector);
+  const volume = (set: number[][]): number => {
+    const front = set.length === 0 ? [] : (nonDominatedSort(set)[0] ?? []).map((i) => set[i] as number[]);
+    return fixed === null || front.length === 0 ? 0 : hypervolume(normaliseWith(front, fixed), OBJECTIVE_NAMES.map(() => REFERENCE));
+  };
+  const frontSize = rows.length === 0 ? 0 : (nonDominatedSort(rows)[0] ?? []).length;
+  const summary: GenerationSummary = { hypervolume: volume(rows), valid: rows.length, frontSize, evaluations: extra + results.length * plan.tasks.length };
+  if (seedRows !== undefined) summary.seeds = volume(seedRows);
+  return { summary, bounds: fixed };
+}
 
 /** Generation 0: the 26 seeds, then single mutants of them (round robin) up to the population. */
 export function initialRun(config: EvolveConfig): RunState {
@@ -98,6 +166,7 @@ export function initialRun(config: EvolveConfig): RunState {
   return {
     generation: 0, population, nextId: population.length, species: initialSpecies(config.species),
     innovation: tracker.toJSON(), curriculum: initialState(config.curriculum), bounds: null, novelty: emptyArchive(),
+    reportBounds: null,
   };
 }
 
@@ -110,13 +179,21 @@ function stream(seed: number, generation: number, purpose: number): Rng {
 export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
   const g = state.generation;
   const planned = planGeneration(config.curriculum, state.curriculum, g, stream(config.seed, g, 2));
-  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps })));
+  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps, dataShare: planned.dataShare })));
   const started = performance.now();
   const results = await evaluate(state.population.map((m) => ({ id: m.id, genome: m.genome })), plan);
   const seconds = (performance.now() - started) / 1000;
 
-  const objectives = results.map(objectiveVector);
+  const current = results.map(objectiveVector);
   const valid = results.map((r) => r.status === 'ok');
+  // Ranked by the lifetime mean: this generation's vector with the genome's earlier ones (only the
+  // valid ones count; an invalid genome stays invalid for this generation whatever its past).
+  const lived = state.population.map((m, i): Member => {
+    if (!valid[i]) return m;
+    const now = current[i] as number[];
+    return { ...m, record: m.record === undefined ? { sums: [...now], count: 1 } : { sums: m.record.sums.map((s, j) => s + (now[j] as number)), count: m.record.count + 1 } };
+  });
+  const objectives = lived.map((m, i) => (valid[i] && m.record !== undefined ? m.record.sums.map((s) => s / (m.record as { count: number }).count) : (current[i] as number[])));
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
   const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
   const validRows = validAt.map((i) => objectives[i] as number[]);
@@ -124,6 +201,13 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const hv = bounds === null || front.length === 0
     ? 0
     : hypervolume(normaliseWith(front.map((i) => validRows[i] as number[]), bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
+  let reportBounds = state.reportBounds;
+  let generationReport: GenerationSummary | null = null;
+  if (isReportGeneration(config, g)) {
+    const r = await summarise(config, front.map((i) => state.population[validAt[i] as number] as Member), reportBounds, evaluate);
+    generationReport = r.summary;
+    reportBounds = r.bounds;
+  }
   // Novelty, when on, is a fifth objective for selection only (the hypervolume stays on the four).
   let archive = state.novelty;
   let ranked: number[][] = objectives;
@@ -154,12 +238,12 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   // is larger than config.frontElites of the population); the species breed the rest.
   const carried = frontElites(front.map((i) => validAt[i] as number), objectives, Math.floor(config.frontElites * config.population));
   const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
-  const bred = breed(config, state, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
+  const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
 
   const report: GenerationReport = {
     generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
     evaluationsPerSecond: (results.length * plan.tasks.length) / Math.max(seconds, 1e-9),
-    hypervolume: hv, frontSize: front.length,
+    hypervolume: hv, report: generationReport, frontSize: front.length,
     front: front.map((i) => {
       const m = state.population[validAt[i] as number] as Member;
       return { id: m.id, origin: m.origin, made: m.made, objectives: validRows[i] as number[] };
@@ -175,7 +259,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   return {
     state: {
       generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
-      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive,
+      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive, reportBounds,
     },
     report,
   };

@@ -14,7 +14,7 @@ import { runProblem } from './problem.ts';
 import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
 import { dataSeed, episodeSeed } from './seeds.ts';
 import { engineStatusCode, trainModel } from './train.ts';
-import type { TrainResult } from './types.ts';
+import type { Dataset, TrainResult } from './types.ts';
 
 /** One task of an evaluation plan: its reference and settings. */
 export interface PlannedTask extends TaskSettings {
@@ -76,7 +76,7 @@ export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, 
   try {
     const options = { steps: settings.steps, batchSize: settings.batchSize, seed, ...(packed === undefined ? {} : { packed }) };
     run = instance.kind === 'model'
-      ? trainModel(engine, genome, instance.model, instance.train, instance.validation, options)
+      ? trainModel(engine, genome, instance.model, trainingRows(instance.train, settings), instance.validation, options)
       : runProblem(engine, genome, instance.problem, options);
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
@@ -84,6 +84,34 @@ export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, 
     return { run: undefined, result: invalid(instance.task, 'engine_error', performance.now() - started, { code, message: error.message }) };
   }
   return { run, result: scoreRun(instance, settings, run, performance.now() - started) };
+}
+
+const subsets = new WeakMap<Dataset, Map<number, Dataset>>();
+
+/**
+ * The rows of `train` that settings.dataShare asks for: `k` = max(batch size, ceil(share * count))
+ * rows at evenly spaced positions (so a split stored class by class keeps its proportions); the
+ * whole split for a share of 1. Cached per split and k.
+ */
+export function trainingRows(train: Dataset, settings: TaskSettings): Dataset {
+  const share = settings.dataShare ?? 1;
+  const k = Math.min(train.count, Math.max(settings.batchSize, Math.ceil(share * train.count)));
+  if (k >= train.count) return train;
+  let byK = subsets.get(train);
+  if (byK === undefined) subsets.set(train, (byK = new Map()));
+  let subset = byK.get(k);
+  if (subset === undefined) {
+    const x = new Float32Array(k * train.features);
+    const y = new Float32Array(k * train.targets);
+    for (let i = 0; i < k; i++) {
+      const row = Math.floor((i * train.count) / k);
+      x.set(train.x.subarray(row * train.features, (row + 1) * train.features), i * train.features);
+      y.set(train.y.subarray(row * train.targets, (row + 1) * train.targets), i * train.targets);
+    }
+    subset = { count: k, features: train.features, targets: train.targets, x, y };
+    byK.set(k, subset);
+  }
+  return subset;
 }
 
 /** runTask's score alone. */

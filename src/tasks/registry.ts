@@ -21,6 +21,12 @@ export interface TaskSettings {
   steps: number;
   /** Minibatch size (model tasks; analytic problems ignore it). */
   batchSize: number;
+  /**
+   * The share of the training split to train on, in (0, 1] (model tasks; analytic problems ignore
+   * it): evenly spaced rows, at least one minibatch. A curriculum grows it from generation to
+   * generation. Default 1.
+   */
+  dataShare?: number;
 }
 
 export const LIMITS = { steps: [1, 100_000], batchSize: [1, 4096] } as const;
@@ -189,5 +195,7 @@ export function taskSettings(ref: TaskRef, overrides: Partial<TaskSettings> = {}
     const value = settings[key];
     if (!Number.isInteger(value) || value < lo || value > hi) throw new InputError(`${field}.${key}`, rules.range(lo, hi), value);
   }
+  const share = settings.dataShare;
+  if (share !== undefined && !(share > 0 && share <= 1)) throw new InputError(`${field}.dataShare`, 'must be a number in (0, 1]', share);
   return settings;
 }

@@ -51,6 +51,14 @@ describe('evolve', () => {
       expect(m.tasks.length).toBe(2);
     }
     expect(metrics[0]?.tasks).toEqual(['quadratic', 'linreg-8']);
+    // Reports on generation 0 and the last (config.report.every is 10): the front on the fixed
+    // report plan, and at the first, the seeds' own hypervolume there.
+    expect(metrics.map((m) => m.report !== null)).toEqual([true, false, false, true]);
+    expect(metrics[0]?.report?.seeds).toBeGreaterThan(0);
+    expect(metrics[3]?.report?.hypervolume).toBeGreaterThan(0);
+    expect(final.reportHypervolume).toMatchObject({ first: { generation: 0 }, last: { generation: 3, hypervolume: metrics[3]?.report?.hypervolume } });
+    // Survivors carry their lifetime record: ranked by their mean over the generations they lived.
+    expect(Math.max(...state.population.map((m) => m.record?.count ?? 0))).toBeGreaterThanOrEqual(2);
     expect(state.population.some((m) => m.made !== 'seed')).toBe(true);
     expect(final.members.length).toBeGreaterThan(0);
     expect(final.members.every((m) => m.heldOut !== null && m.heldOut.tasks[0]?.task === 'quadratic-split')).toBe(true);
@@ -71,9 +79,8 @@ describe('evolve', () => {
     const whole = dir();
     await evolve(small(), { out: whole, evaluator: inThread });
     const broken = dir();
-    let calls = 0;
     const failing: Evaluator = async (candidates, plan) => {
-      if (++calls === 3) throw new Error('the machine went away');
+      if (plan.generation === 2) throw new Error('the machine went away');
       return inThread(candidates, plan);
     };
     await expect(evolve(small(), { out: broken, evaluator: failing })).rejects.toThrow('the machine went away');

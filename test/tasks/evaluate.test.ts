@@ -5,7 +5,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
 import * as S from '../../src/engine/status.ts';
 import { seedByName } from '../../src/seeds/index.ts';
-import { evaluateGenome, evaluateTask, InstanceCache, makePlan, scoreRun } from '../../src/tasks/evaluate.ts';
+import { evaluateGenome, evaluateTask, InstanceCache, makePlan, scoreRun, trainingRows } from '../../src/tasks/evaluate.ts';
 import { LOSS_CAP, nonFinitePenalty, PENALTY, type GenomeEvaluation } from '../../src/tasks/metrics.ts';
 import { buildTask, parseTaskRef, taskSettings } from '../../src/tasks/registry.ts';
 import type { TrainResult } from '../../src/tasks/types.ts';
@@ -110,6 +110,25 @@ describe('evaluation', () => {
       expect(t.metrics.finalTrainLoss, t.task).toBeLessThan(t.metrics.initialLoss);
     }
     expect(Object.values(e.metrics).every(Number.isFinite)).toBe(true);
+  });
+
+  it('trains on the share of the training rows the plan asks for: evenly spaced, at least one minibatch', () => {
+    const instance = buildTask('iris', 2);
+    if (instance.kind !== 'model') throw new Error('not a model task');
+    const settings = taskSettings(parseTaskRef('iris'));
+    expect(trainingRows(instance.train, settings)).toBe(instance.train);
+    const half = trainingRows(instance.train, { ...settings, dataShare: 0.5 });
+    expect(half.count).toBe(60);
+    // Every class keeps its share (the split is stored class by class).
+    const classes = [0, 1, 2].map((c) => Array.from({ length: half.count }, (_, i) => half.y[i * 3 + c]).filter((v) => v === 1).length);
+    expect(classes).toEqual([20, 20, 20]);
+    expect(trainingRows(instance.train, { ...settings, dataShare: 0.01 }).count).toBe(settings.batchSize);
+    expect(trainingRows(instance.train, { ...settings, dataShare: 0.5 })).toBe(half);
+    const plan = (dataShare: number) => makePlan(4, 0, [{ task: 'linreg-8', dataShare }]);
+    const [small, full] = [plan(0.25), plan(1)].map((p) => evaluateGenome(engine, adam(), 3, p));
+    expect(small?.status === 'ok' && full?.status === 'ok').toBe(true);
+    expect(withoutWallTime(small as GenomeEvaluation)).not.toEqual(withoutWallTime(full as GenomeEvaluation));
+    expect(() => makePlan(0, 0, [{ task: 'iris', dataShare: 0 }])).toThrow('tasks[0].dataShare must be a number in (0, 1] (got 0)');
   });
 
   it('depends only on the plan, the genome and its id: not on order, cache or engine', async () => {

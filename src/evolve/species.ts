@@ -2,9 +2,36 @@
 // Networks through Augmenting Topologies", Evolutionary Computation 10(2), sections 3.3-3.4), with
 // the changes the l2l design asks for:
 //
-// - an adaptive compatibility threshold: after each speciation it moves by `thresholdStep` (a
-//   fraction of itself) toward a target species count (more species than wanted: larger, fewer:
-//   smaller), never below `thresholdMin`;
+// - closest-representative assignment (as neat-python's DefaultSpeciesSet.speciate does): at a
+//   threshold t, the genomes are taken in population order and each joins the species whose
+//   representative is closest to it among those at distance < t, where the candidates are the
+//   last generation's representatives (in species order) followed by the genomes that have founded
+//   a species so far this generation (in founding order; a tie goes to the earlier candidate); a
+//   genome with no candidate within t founds a species. The paper puts a genome in the first
+//   compatible species instead, which makes the partition hinge on species order.
+// - a searched compatibility threshold: the paper keeps the threshold fixed; Stanley &
+//   Miikkulainen 2004 ("Competitive Coevolution through Evolutionary Complexification", JAIR 21)
+//   move it a fixed step per generation toward a target species count, and so did this file; on
+//   clustered distances one step flips the whole population between one species and dozens.
+//   Instead, each generation's threshold is searched for. The assignment above is tried at the
+//   previous threshold (raised to `thresholdMin`, the floor); with more species than
+//   `targetSpecies` the search walks up from there on a log scale, with fewer down, the first
+//   step a factor 1 + `thresholdStep` and each further step twice as long, until the count
+//   reaches the target or passes it. The walk also stops at the floor, and going up at a
+//   threshold at which every genome has a candidate within it (the genome that starts the first
+//   species excepted), since every larger threshold gives the same partition; the count there
+//   becomes the goal instead of the target. Then the walk's last threshold short of the goal and
+//   the next are bisected on the log scale down to a relative width of PRECISION. Of all the
+//   thresholds tried, the one whose count is closest to the target wins, ties going to the one
+//   closest to the previous threshold; it is this generation's threshold and its assignment is
+//   the result (with the target count at the previous threshold, nothing moves). Species are only
+//   dropped when left empty, so a population spread over more old species than the target keeps
+//   them; a cluster is split into several species only when that brings the count closer to the
+//   target, never by a threshold below the floor. Distances are taken as symmetric: each genome's
+//   distances to the old representatives are computed once, those between genomes memoised, and
+//   a trial stops once its count passes max(2 targetSpecies, old species count), no closer to
+//   the target than the count at a large threshold. A generation costs about N (S + F) distance
+//   calls for N genomes, S old species and F distinct founders over all trials, not N^2 a trial;
 // - relative-rank stagnation: a species improves when its rank among species (by best fitness)
 //   improves or its gap to the best species' fitness shrinks, not when its own fitness rises (a
 //   moving curriculum changes every genome's fitness); a species that has not improved for
@@ -18,9 +45,11 @@
 
 export interface SpeciesConfig {
   targetSpecies: number;
+  /** The threshold the first generation's search starts from. */
   thresholdInitial: number;
-  /** Relative change of the threshold per generation, e.g. 0.1. */
+  /** The threshold search's first step away from the previous threshold, relative, e.g. 0.1. */
   thresholdStep: number;
+  /** The smallest threshold the search tries. */
   thresholdMin: number;
   stagnationLimit: number;
   protectTop: number;
@@ -52,6 +81,7 @@ export interface SpeciesRecord<G> {
 }
 
 export interface SpeciesState<G> {
+  /** The threshold of the last speciation (the next search starts from it). */
   threshold: number;
   nextId: number;
   species: SpeciesRecord<G>[];
@@ -69,61 +99,195 @@ export interface Speciation<G> {
   members: number[][];
 }
 
+/** The threshold search stops bisecting when its bracket is narrower than this, relative. */
+const PRECISION = 1e-3;
+/** Safety limits on the search's outward steps and bisections (never reached on finite distances). */
+const MAX_STEPS = 40;
+const MAX_BISECTIONS = 40;
+
+/** The assignment at one threshold. */
+interface Trial {
+  threshold: number;
+  /** Non-empty old species plus founders; when `truncated`, only known to be above the cap. */
+  count: number;
+  truncated: boolean;
+  /** No genome founded a species while having a candidate: any larger threshold gives the same. */
+  saturated: boolean;
+  /** Per genome (up to truncation): an old species' index, or old species count + founder index. */
+  owner: number[];
+  /** The founders' population indices, in founding order. */
+  founders: number[];
+}
+
+/** A threshold of the search's walk (its log) and the species count there. */
+interface Step {
+  x: number;
+  count: number;
+}
+
+interface Distances {
+  n: number;
+  s: number;
+  /** Per genome, its closest old representative (the first of equals), or -1, and the distance. */
+  nearest: Int32Array;
+  nearestDistance: Float64Array;
+  /** The memoised distance between genomes i and j. */
+  between: (i: number, j: number) => number;
+}
+
+/** Closest-representative assignment at threshold `t`, abandoned once the count passes `cap`. */
+function assign(t: number, cap: number, d: Distances): Trial {
+  const owner: number[] = [];
+  const founders: number[] = [];
+  const used = new Uint8Array(d.s);
+  let count = 0;
+  let saturated = true;
+  for (let i = 0; i < d.n; i++) {
+    let best = -1;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    const k = d.nearest[i] as number;
+    if (k >= 0 && (d.nearestDistance[i] as number) < t) {
+      best = k;
+      bestDistance = d.nearestDistance[i] as number;
+    }
+    for (let f = 0; f < founders.length && bestDistance > 0; f++) {
+      const x = d.between(i, founders[f] as number);
+      if (x < t && x < bestDistance) {
+        best = d.s + f;
+        bestDistance = x;
+      }
+    }
+    if (best < 0) {
+      if (d.s > 0 || i > 0) saturated = false;
+      best = d.s + founders.length;
+      founders.push(i);
+      count++;
+    } else if (best < d.s && used[best] === 0) {
+      used[best] = 1;
+      count++;
+    }
+    owner.push(best);
+    if (count > cap) return { threshold: t, count, truncated: true, saturated: false, owner, founders };
+  }
+  return { threshold: t, count, truncated: false, saturated, owner, founders };
+}
+
 /**
- * Assigns each genome to the first species (in id order) whose representative is within the
- * threshold, or founds a new one (with `origins[i]` as its origin, when given). Species left empty
- * are dropped; each species' new representative is its member closest to the old one (as
- * neat-python does: a random member, as in the paper, lets a species jump to its edge, and the
- * species count then swings between one and dozens); then the threshold adapts.
+ * Assigns each genome to the species with the closest representative within this generation's
+ * threshold, or founds a new one (with `origins[i]` as its origin, when given), the threshold being
+ * searched for so that the species count is as close to `targetSpecies` as it can be (see the
+ * header). Species left empty are dropped; each species' new representative is its member closest
+ * to the old one (neat-python likewise takes the genome closest to the old representative; a
+ * random member, as in the paper, lets a species jump to its edge); a new species' representative
+ * is its founder.
  */
 export function speciate<G>(
   population: readonly G[], previous: SpeciesState<G>, distance: (a: G, b: G) => number,
   config: SpeciesConfig, generation: number, origins?: readonly (string | null)[],
 ): Speciation<G> {
-  const species = previous.species.map((s) => ({ ...s }));
-  let nextId = previous.nextId;
-  const members: number[][] = species.map(() => []);
-  const assignment = population.map((genome, i) => {
-    const found = species.findIndex((s) => distance(genome, s.representative) < previous.threshold);
-    if (found >= 0) {
-      members[found]?.push(i);
-      return found;
-    }
-    species.push({
-      id: nextId++, representative: genome, origin: origins?.[i] ?? null, createdAt: generation,
-      bestRank: Number.POSITIVE_INFINITY, bestGap: Number.POSITIVE_INFINITY, lastImproved: generation,
+  const old = previous.species;
+  const n = population.length;
+  const s = old.length;
+  const toOld = new Float64Array(n * s);
+  const nearest = new Int32Array(n).fill(-1);
+  const nearestDistance = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  population.forEach((genome, i) => {
+    old.forEach((rec, k) => {
+      const x = distance(genome, rec.representative);
+      toOld[i * s + k] = x;
+      if (x < (nearestDistance[i] as number)) {
+        nearest[i] = k;
+        nearestDistance[i] = x;
+      }
     });
-    members.push([i]);
-    return species.length - 1;
   });
-  const keep = species.map((_, k) => (members[k] as number[]).length > 0);
-  const remap = new Map<number, number>();
-  const kept: SpeciesRecord<G>[] = [];
-  const keptMembers: number[][] = [];
-  species.forEach((s, k) => {
-    if (!keep[k]) return;
-    const m = members[k] as number[];
-    remap.set(k, kept.length);
-    let closest = m[0] as number;
-    let best = Number.POSITIVE_INFINITY;
-    for (const i of m) {
-      const d = distance(population[i] as G, s.representative);
-      if (d < best) {
-        best = d;
-        closest = i;
+  const memo = new Map<number, number>();
+  const between = (i: number, j: number): number => {
+    const key = i < j ? j * n + i : i * n + j;
+    let x = memo.get(key);
+    if (x === undefined) {
+      x = distance(population[i] as G, population[j] as G);
+      memo.set(key, x);
+    }
+    return x;
+  };
+  const d: Distances = { n, s, nearest, nearestDistance, between };
+
+  const target = config.targetSpecies;
+  const minimum = Math.max(config.thresholdMin, Number.MIN_VALUE);
+  const start = Math.max(previous.threshold, minimum);
+  const cap = Math.max(2 * target, s);
+  const trials: Trial[] = [];
+  const trial = (t: number): Trial => {
+    const r = assign(t, cap, d);
+    trials.push(r);
+    return r;
+  };
+  const first = trial(start);
+  const up = first.count > target; // too many species: larger thresholds
+  if (n > 0 && first.count !== target && !(up ? first.saturated : start <= minimum)) {
+    // Step away from the previous threshold until the count reaches the target (or cannot get
+    // closer to it), then bisect between the last step short of that and the next.
+    const floor = Math.log(minimum);
+    const ceiling = Math.log(Number.MAX_VALUE);
+    const walk: Step[] = [{ x: Math.log(start), count: first.count }];
+    let width = Math.log1p(Math.max(config.thresholdStep, PRECISION));
+    let goal = Number.NaN;
+    for (let step = 0; step < MAX_STEPS && Number.isNaN(goal); step++, width *= 2) {
+      const last = (walk[walk.length - 1] as Step).x;
+      const x = up ? Math.min(ceiling, last + width) : Math.max(floor, last - width);
+      const r = trial(x === floor ? minimum : Math.exp(x));
+      walk.push({ x, count: r.count });
+      if (up ? r.count <= target : r.count >= target) goal = target;
+      else if (up ? r.saturated || x === ceiling : x === floor) goal = r.count;
+    }
+    const reached = (count: number): boolean => (up ? count <= goal : count >= goal);
+    let j = walk.length - 2;
+    while (j >= 0 && reached((walk[j] as Step).count)) j--;
+    if (!Number.isNaN(goal) && j >= 0) {
+      let inner = (walk[j] as Step).x;
+      let outer = (walk[j + 1] as Step).x;
+      for (let b = 0; b < MAX_BISECTIONS && Math.abs(outer - inner) > Math.log1p(PRECISION); b++) {
+        const mid = (inner + outer) / 2;
+        if (reached(trial(Math.exp(mid)).count)) outer = mid;
+        else inner = mid;
       }
     }
-    kept.push({ ...s, representative: population[closest] as G });
-    keptMembers.push(m);
+  }
+  const score = (r: Trial): number => (r.truncated ? Number.POSITIVE_INFINITY : Math.abs(r.count - target));
+  let best = first;
+  for (const r of trials) {
+    if (score(r) < score(best) || (score(r) === score(best) && Math.abs(r.threshold - start) < Math.abs(best.threshold - start))) best = r;
+  }
+  if (best.truncated) best = assign(best.threshold, Number.POSITIVE_INFINITY, d);
+
+  const groups: number[][] = Array.from({ length: s + best.founders.length }, () => []);
+  best.owner.forEach((k, i) => groups[k]?.push(i));
+  const index = new Array<number>(groups.length).fill(-1);
+  const species: SpeciesRecord<G>[] = [];
+  const members: number[][] = [];
+  old.forEach((rec, k) => {
+    const m = groups[k] as number[];
+    if (m.length === 0) return;
+    let closest = m[0] as number;
+    for (const i of m) if ((toOld[i * s + k] as number) < (toOld[closest * s + k] as number)) closest = i;
+    index[k] = species.length;
+    species.push({ ...rec, representative: population[closest] as G });
+    members.push(m);
   });
-  const count = kept.length;
-  let threshold = previous.threshold;
-  if (count > config.targetSpecies) threshold *= 1 + config.thresholdStep;
-  else if (count < config.targetSpecies) threshold = Math.max(config.thresholdMin, threshold * (1 - config.thresholdStep));
+  let nextId = previous.nextId;
+  best.founders.forEach((i, f) => {
+    index[s + f] = species.length;
+    species.push({
+      id: nextId++, representative: population[i] as G, origin: origins?.[i] ?? null, createdAt: generation,
+      bestRank: Number.POSITIVE_INFINITY, bestGap: Number.POSITIVE_INFINITY, lastImproved: generation,
+    });
+    members.push(groups[s + f] as number[]);
+  });
   return {
-    state: { threshold, nextId, species: kept },
-    assignment: assignment.map((k) => remap.get(k) as number),
-    members: keptMembers,
+    state: { threshold: best.threshold, nextId, species },
+    assignment: best.owner.map((k) => index[k] as number),
+    members,
   };
 }
 

@@ -50,7 +50,9 @@ export const DEFAULT_CONFIG: EvolveConfig = {
       { task: 'regression', prerequisites: ['linreg-8'] },
     ],
     steps: { min: 40, max: 80 },
-    tasksPerGeneration: 2,
+    // Four of the five: with two, stretches of generations drawing the hard `regression` (where
+    // every optimizer scores alike and cost decides) let cheap genomes that barely learn take over.
+    tasksPerGeneration: 4,
     unlock: { genomes: 3, score: 0.9 },
     data: { start: 0.5, growth: 1.1 },
     heldOut: ['quadratic-split'],

@@ -48,10 +48,11 @@ export interface Member {
   /** How it was made: 'seed', 'elite', 'mutation' or 'crossover'. */
   made: string;
   /**
-   * Its objective vectors summed over the generations it was valid in so far, and how many: a
-   * genome that survives is ranked by its mean over its lifetime, not by one generation's tasks.
+   * Per task, its objective vectors on that task summed over the generations it was valid in so
+   * far, and how many: a genome that survives is ranked, on each of a generation's tasks, by its
+   * mean over its lifetime, not by one draw of steps, data and episode.
    */
-  record?: { sums: number[]; count: number };
+  record?: Record<string, { sums: number[]; count: number }>;
 }
 
 export interface RunState {
@@ -186,14 +187,15 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
 
   const current = results.map(objectiveVector);
   const valid = results.map((r) => r.status === 'ok');
-  // Ranked by the lifetime mean: this generation's vector with the genome's earlier ones (only the
-  // valid ones count; an invalid genome stays invalid for this generation whatever its past).
+  // Ranked by lifetime means: on each of this plan's tasks the mean of the genome's vectors on that
+  // task so far (this generation's included), then the macro mean over the plan's tasks, as for one
+  // evaluation. Every genome is thus judged on the same tasks; a survivor's judgement rests on more
+  // draws. Only valid evaluations count; an invalid genome stays invalid for this generation.
   const lived = state.population.map((m, i): Member => {
-    if (!valid[i]) return m;
-    const now = current[i] as number[];
-    return { ...m, record: m.record === undefined ? { sums: [...now], count: 1 } : { sums: m.record.sums.map((s, j) => s + (now[j] as number)), count: m.record.count + 1 } };
+    const r = results[i] as GenomeEvaluation;
+    return r.status === 'ok' ? { ...m, record: addToRecord(m.record ?? {}, r) } : m;
   });
-  const objectives = lived.map((m, i) => (valid[i] && m.record !== undefined ? m.record.sums.map((s) => s / (m.record as { count: number }).count) : (current[i] as number[])));
+  const objectives = lived.map((m, i) => (valid[i] ? lifetimeVector(m.record ?? {}, plan.tasks.map((t) => t.task)) : (current[i] as number[])));
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
   const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
   const validRows = validAt.map((i) => objectives[i] as number[]);
@@ -263,6 +265,33 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
     },
     report,
   };
+}
+
+type LifetimeRecord = NonNullable<Member['record']>;
+
+/** The record with a valid evaluation's task vectors added. */
+function addToRecord(record: LifetimeRecord, evaluation: Extract<GenomeEvaluation, { status: 'ok' }>): LifetimeRecord {
+  const out: LifetimeRecord = { ...record };
+  for (const t of evaluation.tasks) {
+    if (t.status !== 'ok') continue;
+    const m = t.metrics;
+    const now = [m.normalisedValidationLoss, m.normalisedTrainLossArea, m.timeCost, m.memoryCost];
+    const before = out[t.task];
+    out[t.task] = before === undefined ? { sums: now, count: 1 } : { sums: before.sums.map((s, j) => s + (now[j] as number)), count: before.count + 1 };
+  }
+  return out;
+}
+
+/** The macro mean over `tasks` of the record's per-task means (each task must be in the record). */
+function lifetimeVector(record: LifetimeRecord, tasks: readonly string[]): number[] {
+  const out = OBJECTIVE_NAMES.map(() => 0);
+  for (const task of tasks) {
+    const r = record[task] as { sums: number[]; count: number };
+    r.sums.forEach((s, j) => {
+      out[j] = (out[j] as number) + s / r.count / tasks.length;
+    });
+  }
+  return out;
 }
 
 function summary(rows: number[][]): { best: Record<string, number>; mean: Record<string, number> } {

@@ -57,8 +57,8 @@ describe('evolve', () => {
     expect(metrics[0]?.report?.seeds).toBeGreaterThan(0);
     expect(metrics[3]?.report?.hypervolume).toBeGreaterThan(0);
     expect(final.reportHypervolume).toMatchObject({ first: { generation: 0 }, last: { generation: 3, hypervolume: metrics[3]?.report?.hypervolume } });
-    // Survivors carry their lifetime record: ranked by their mean over the generations they lived.
-    expect(Math.max(...state.population.map((m) => m.record?.count ?? 0))).toBeGreaterThanOrEqual(2);
+    // Survivors carry their lifetime record: ranked, per task, by their mean over the generations they lived.
+    expect(Math.max(...state.population.flatMap((m) => Object.values(m.record ?? {}).map((r) => r.count)))).toBeGreaterThanOrEqual(2);
     expect(state.population.some((m) => m.made !== 'seed')).toBe(true);
     expect(final.members.length).toBeGreaterThan(0);
     expect(final.members.every((m) => m.heldOut !== null && m.heldOut.tasks[0]?.task === 'quadratic-split')).toBe(true);

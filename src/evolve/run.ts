@@ -8,9 +8,9 @@
 //      measured in objectives normalised by the bounds of generation 0 (its tasks and steps change
 //      from generation to generation, so this one does not compare across generations); on report
 //      generations (config.report) the front is evaluated again on the fixed report plan, whose
-//      hypervolume (normalised by the seeds' bounds on that plan) does. Genomes are ranked by their
-//      lifetime mean objective vector (Member.record), so a survivor's standing does not hang on
-//      one generation's draw of tasks;
+//      hypervolume (normalised by the seeds' bounds on that plan) does. Genomes are ranked on the
+//      plan's tasks by their lifetime means on each (Member.record), so a survivor's standing does
+//      not hang on one draw of steps, data and episodes;
 //   4. the curriculum sees the scores and may unlock tasks;
 //   5. speciation, relative-rank stagnation and offspring allocation (src/evolve/species.ts) from
 //      each genome's species fitness (Pareto rank plus a normalised composite);

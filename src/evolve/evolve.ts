@@ -57,11 +57,16 @@ export async function evolve(config: EvolveConfig, options: EvolveOptions): Prom
     const results = heldOut.length === 0 || last.front.length === 0
       ? []
       : await evaluate(last.front.map((m) => ({ id: m.id, genome: m.genome })), makePlan(config.seed, state.generation, heldOut.map((task) => ({ task, steps: config.curriculum.steps.max }))));
-    const reported = readMetrics(options.out).filter((m) => m.report !== null);
-    const reports = reported.map((m) => ({ generation: m.generation, hypervolume: m.report?.hypervolume ?? 0 }));
+    const reports = readMetrics(options.out).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
+    const firstReport = reports[0];
+    const lastReport = reports.at(-1);
     const final: FinalFront = {
       generation: last.generation,
-      reportHypervolume: reports.length === 0 ? null : { seeds: reported[0]?.report?.seeds ?? null, first: reports[0] as { generation: number; hypervolume: number }, last: reports.at(-1) as { generation: number; hypervolume: number } },
+      reportHypervolume: firstReport === undefined || lastReport === undefined ? null : {
+        seeds: firstReport.seeds ?? null,
+        first: { generation: firstReport.generation, hypervolume: firstReport.hypervolume },
+        last: { generation: lastReport.generation, hypervolume: lastReport.hypervolume },
+      },
       members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
     };
     writeFinalFront(options.out, final);

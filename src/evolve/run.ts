@@ -142,14 +142,23 @@ async function summarise(config: EvolveConfig, members: readonly Member[], bound
   }
   const results = await evaluate(members.map((m) => ({ id: m.id, genome: m.genome })), plan);
   const rows = results.filter((r) => r.status === 'ok').map(objectiveVector);
-  const volume = (set: number[][]): number => {
-    const front = set.length === 0 ? [] : (nonDominatedSort(set)[0] ?? []).map((i) => set[i] as number[]);
-    return fixed === null || front.length === 0 ? 0 : hypervolume(normaliseWith(front, fixed), OBJECTIVE_NAMES.map(() => REFERENCE));
+  const front = firstFront(rows);
+  const summary: GenerationSummary = {
+    hypervolume: frontVolume(front.map((i) => rows[i] as number[]), fixed), valid: rows.length, frontSize: front.length,
+    evaluations: extra + results.length * plan.tasks.length,
   };
-  const frontSize = rows.length === 0 ? 0 : (nonDominatedSort(rows)[0] ?? []).length;
-  const summary: GenerationSummary = { hypervolume: volume(rows), valid: rows.length, frontSize, evaluations: extra + results.length * plan.tasks.length };
-  if (seedRows !== undefined) summary.seeds = volume(seedRows);
+  if (seedRows !== undefined) summary.seeds = frontVolume(firstFront(seedRows).map((i) => (seedRows as number[][])[i] as number[]), fixed);
   return { summary, bounds: fixed };
+}
+
+/** The first non-dominated front of `rows` (row indices); empty for no rows. */
+function firstFront(rows: readonly number[][]): number[] {
+  return rows.length === 0 ? [] : (nonDominatedSort(rows)[0] ?? []);
+}
+
+/** The hypervolume of a front's rows normalised by `bounds` (reference REFERENCE); 0 without bounds or points. */
+function frontVolume(front: readonly number[][], bounds: ColumnBounds | null): number {
+  return bounds === null || front.length === 0 ? 0 : hypervolume(normaliseWith(front, bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
 }
 
 /** Generation 0: the 26 seeds, then single mutants of them (round robin) up to the population. */
@@ -199,10 +208,8 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
   const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
   const validRows = validAt.map((i) => objectives[i] as number[]);
-  const front = validRows.length === 0 ? [] : (nonDominatedSort(validRows)[0] ?? []);
-  const hv = bounds === null || front.length === 0
-    ? 0
-    : hypervolume(normaliseWith(front.map((i) => validRows[i] as number[]), bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
+  const front = firstFront(validRows);
+  const hv = frontVolume(front.map((i) => validRows[i] as number[]), bounds);
   let reportBounds = state.reportBounds;
   let generationReport: GenerationSummary | null = null;
   if (isReportGeneration(config, g)) {

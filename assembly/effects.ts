@@ -4,6 +4,12 @@
 // Successful structural, categorical and effect-list changes are logged. An effect's record is
 // copied when it starts, so an effect that rewrites itself finishes with its original targets and
 // fields; the list itself is live for the positions after it.
+//
+// The edges an effect examines are costs too (C_EFFECT_SEARCH, docs/engine.md Costs): a selection's
+// candidate search (select.ts), edge-create's duplicate and cycle checks, a deleted node's edges.
+// They are what an effects step spends its time on (a selection over a large graph is far dearer
+// than the one application it may lead to), so the work limit sees them: the step stops at the
+// first selection or application after which the work since load passes the limit.
 
 import {
   EFFECT_WORDS, F_KIND, F_ENABLED, F_CHANGE, F_AMOUNT_SOURCE, F_AMOUNT_SCALE, F_TARGET, F_A, F_B,
@@ -15,6 +21,7 @@ import {
   NOOP_RANGE, NOOP_INDEX, NOOP_ROLE, NOOP_CAP_EDGES, NOOP_CAP_NODES, NOOP_DUPLICATE, NOOP_CYCLE,
   EV_EDGE_CREATE, EV_EDGE_DELETE, EV_NODE_CREATE, EV_NODE_DELETE, EV_SET_OP, EV_SET_POLICY,
   EV_REMAP_INPUT, EV_REMAP_OUTPUT, EV_EFFECT_LIST, PARAM_DECAY, PARAM_PROBABILITY, PARAM_REFRACTORY, C_EFFECT_APPLICATIONS,
+  C_EFFECT_SEARCH,
 } from './layout';
 import {
   NodeRec, node, edge, effectPtr, capApps, capEdges, capNodes, edgeCount, nodeCount, maxDelay,
@@ -23,7 +30,7 @@ import {
 } from './tables';
 import { selectEdges, farEnds, picked, pickedKeys, ends } from './select';
 import { logEvent } from './log';
-import { noop, addCost } from './costs';
+import { noop, addCost, overWorkLimit } from './costs';
 import { releasePlanes } from './planes';
 import { firing, firingCount } from './stats';
 import { setCsrWeight } from './event';
@@ -33,6 +40,7 @@ import { sortPairs, ord } from './sort';
 const fx = memory.data(EFFECT_WORDS * 4, 16); // the effect being applied
 let apps: i32 = 0;
 let changed: bool = false;
+let halted: bool = false; // the work limit stopped this step
 let cycleMark: usize = 0;
 let cycleStack: usize = 0;
 let cycleStamp: i32 = 0;
@@ -101,19 +109,26 @@ function change(x: f32, v: f32): f32 {
   return u.born == t ? 0 : u.mean;
 }
 
-/** Is there a path of enabled delay-0 edges from `from` to `to`? */
+/**
+ * Is there a path of enabled delay-0 edges from `from` to `to`? The search always covers every node
+ * reachable from `from` and counts the edges leaving them as effect search: a count that does not
+ * depend on the order in which the search meets the nodes (the reference's order differs).
+ */
 function delayZeroPath(from: i32, to: i32): bool {
   if (++cycleStamp == i32.MAX_VALUE) {
     memory.fill(cycleMark, 0, <usize>max(capNodes, 1) * 4);
     cycleStamp = 1;
   }
   let top = 0;
+  let found = false;
+  let examined = 0;
   setI32(cycleStack, top++, from);
   setI32(cycleMark, from, cycleStamp);
   while (top > 0) {
     const u = i32At(cycleStack, --top);
-    if (u == to) return true;
+    found = found || u == to;
     for (let e = node(u).outHead; e >= 0; e = edge(e).outNext) {
+      examined++;
       const r = edge(e);
       if (r.enabled && r.delay == 0 && i32At(cycleMark, r.dst) != cycleStamp) {
         setI32(cycleMark, r.dst, cycleStamp);
@@ -121,7 +136,8 @@ function delayZeroPath(from: i32, to: i32): bool {
       }
     }
   }
-  return false;
+  addCost(C_EFFECT_SEARCH, <f64>examined);
+  return found;
 }
 
 function deleteEdge(e: i32, t: i32): void {
@@ -143,6 +159,7 @@ function deleteNode(u: i32, t: i32): void {
     setI32(delSlots, count++, e);
   }
   sortPairs(delKeys, delSlots, count);
+  addCost(C_EFFECT_SEARCH, <f64>count);
   for (let i = 0; i < count; i++) deleteEdge(i32At(delSlots, i), t);
   const key = n.key;
   releasePlanes(n, t);
@@ -285,10 +302,16 @@ function createEdge(s: i32, u: i32, port: i32, delay: i32, v: f32, t: i32): void
   if (node(u).role == ROLE_INPUT) { noop(NOOP_ROLE); return; }
   if (!inRange(v)) { noop(NOOP_RANGE); return; }
   if (edgeCount >= capEdges || nextKey == i32.MAX_VALUE) { noop(NOOP_CAP_EDGES); return; }
+  // Every edge leaving s is examined (and counted), duplicate or not.
+  let duplicate = false;
+  let examined = 0;
   for (let e = node(s).outHead; e >= 0; e = edge(e).outNext) {
     const r = edge(e);
-    if (r.dst == u && r.port == port && r.delay == delay) { noop(NOOP_DUPLICATE); return; }
+    examined++;
+    duplicate = duplicate || (r.dst == u && r.port == port && r.delay == delay);
   }
+  addCost(C_EFFECT_SEARCH, <f64>examined);
+  if (duplicate) { noop(NOOP_DUPLICATE); return; }
   if (delay == 0 && delayZeroPath(u, s)) { noop(NOOP_CYCLE); return; }
   const key = takeKey();
   newEdge(key, s, u, port, v, delay, 1, t);
@@ -316,19 +339,19 @@ function applyEffect(s: i32, p: usize, pos: i32, t: i32): bool {
   const kind = word(F_KIND);
   const edgeKind = kind == FX_WEIGHT || kind == FX_EDGE_DELETE || kind == FX_EDGE_SPLIT;
   if (!edgeKind && word(F_TARGET) == TARGET_SELF) {
-    if (application()) return applyToNode(s, s, kind, t);
-    return false;
+    const self = application() && applyToNode(s, s, kind, t);
+    halted = overWorkLimit();
+    return self;
   }
   const count = selectEdges(s, fx, pos, t);
-  if (count == 0) {
-    noop(NOOP_NO_TARGET);
-    return false;
-  }
+  if (count == 0) noop(NOOP_NO_TARGET);
+  if ((halted = overWorkLimit()) || count == 0) return false;
   if (edgeKind) {
     for (let i = 0; i < count; i++) {
       const e = i32At(picked, i);
       if (!edge(e).alive || edge(e).key != i32At(pickedKeys, i)) continue;
       if (application()) applyToEdge(s, e, kind, t);
+      if ((halted = overWorkLimit())) break;
     }
     return false;
   }
@@ -336,20 +359,28 @@ function applyEffect(s: i32, p: usize, pos: i32, t: i32): bool {
   for (let i = 0; i < n; i++) {
     const u = i32At(ends, i);
     if (!node(u).alive) continue;
-    if (application() && applyToNode(s, u, kind, t)) return true;
+    if (application() && applyToNode(s, u, kind, t)) {
+      halted = overWorkLimit();
+      return true;
+    }
+    if ((halted = overWorkLimit())) break;
   }
   return false;
 }
 
-/** The effects step of tick t over the sweep's firing list; true if the schedule must be rebuilt. */
+/**
+ * The effects step of tick t over the sweep's firing list; true if the schedule must be rebuilt. It
+ * stops early, leaving the rest of the list unapplied, once the work passes the limit.
+ */
 export function effectsStep(t: i32): bool {
   apps = 0;
   changed = false;
-  for (let i = 0; i < firingCount; i++) {
+  halted = false;
+  for (let i = 0; i < firingCount && !halted; i++) {
     const s = load<i32>(firing + (<usize>i << 3));
     const n = node(s);
     if (!n.alive || n.key != load<i32>(firing + (<usize>i << 3), 4)) continue;
-    for (let f = 0; f < n.effCount; f++) {
+    for (let f = 0; f < n.effCount && !halted; f++) {
       const p = effectPtr(s, f);
       if (load<i32>(p + (<usize>F_ENABLED << 2)) == 0) continue;
       if (applyEffect(s, p, f, t)) break;

@@ -55,6 +55,7 @@ let P2: usize = 0;
 let A: usize = 0;
 let lineBuf: usize = 0;
 let traversals: f64 = 0;
+let usagePending: bool = false; // usage counted in the CSR since the last flushUsage
 let laneBytes: usize = 0;
 let vAt: usize = 0;
 let rAt: usize = 0;
@@ -71,6 +72,7 @@ let bitWords: i32 = 0; // words in use since the last rebuild (u64)
 export function clearEvent(): void {
   entries = 0;
   csrCount = 0;
+  usagePending = false;
 }
 
 export function allocEvent(): bool {
@@ -120,8 +122,14 @@ export function setCsrWeight(e: i32): void {
   if (entries != 0 && r.csr >= 0) store<f32>(entry(r.csr), r.weight, 4);
 }
 
-/** Moves the usage counted in the CSR to the edges (whose slots and keys it still names). */
+/**
+ * Moves the usage counted in the CSR to the edges (whose slots and keys it still names). A pass
+ * over every edge, so only when a sweep has counted some since the last flush: selections by usage
+ * call it once per effect, and many of them in one tick must not each pay for the whole graph.
+ */
 export function flushUsage(): void {
+  if (!usagePending) return;
+  usagePending = false;
   for (let k = 0; k < csrCount; k++) {
     const p = entry(k);
     const used = load<i32>(p, 12);
@@ -251,6 +259,7 @@ function pushRange(k0: i32, k1: i32, x: usize, since: i32, mult: f64): void {
     }
   }
   traversals += <f64>used * mult;
+  if (used > 0) usagePending = true;
 }
 
 function deliver(t: i32): void {

@@ -22,6 +22,7 @@ import { allocTiled } from './tiled';
 export { setChains } from './chain';
 import { mode, loaded, tick, setMode, setLoaded, reschedule, runTicks } from './tick';
 import { costBase, costsReset } from './costs';
+export { setWorkLimit } from './costs';
 import { logBase, logCount as entries, logDropped as dropped, logReset } from './log';
 import { forgetTask } from './task/train';
 // Task models trained inside the engine (assembly/task/, docs/task-models.md).

@@ -232,13 +232,14 @@ export const NOOP_REASONS: i32 = 9;
 export const C_NODE_LANE_EVALS: i32 = 0;
 export const C_EDGE_LANE_TRAVERSALS: i32 = 1;
 export const C_EFFECT_APPLICATIONS: i32 = 2;
-export const C_WORK: i32 = 3; // the sum of the three above
+export const C_WORK: i32 = 3; // the sum of the three above and C_EFFECT_SEARCH
 export const C_STATE_BYTES_PER_LANE: i32 = 4;
 export const C_GRAPH_BYTES: i32 = 5;
 export const C_TICKS: i32 = 6;
 export const C_FIRED_NODE_LANES: i32 = 7;
-export const C_NOOP0: i32 = 8; // NOOP_REASONS counters follow
-export const COST_WORDS: i32 = 8 + 9;
+export const C_EFFECT_SEARCH: i32 = 8; // edges examined by effects: selections, edge-create checks, node-delete
+export const C_NOOP0: i32 = 9; // NOOP_REASONS counters follow
+export const COST_WORDS: i32 = 9 + 9;
 
 // Structural history: LOG_WORDS i32 per entry at logPtr(); at most LOG_CAPACITY entries kept.
 export const LOG_WORDS: i32 = 5; // tick, event, a, b, c
@@ -272,6 +273,7 @@ export const MAX_LAYERS: i32 = 16;
 export const OUTCOME_OK: i32 = 0;
 export const OUTCOME_NON_FINITE: i32 = 1; // taskResult(RES_FAIL_STEP) is the step
 export const OUTCOME_ENGINE: i32 = 2; // taskResult(RES_ENGINE_STATUS) is the status
+export const OUTCOME_WORK_LIMIT: i32 = 3; // the work passed the limit in step taskResult(RES_FAIL_STEP)
 export const PTR_TRAIN_X: i32 = 0; // f32, count x features, row-major
 export const PTR_TRAIN_Y: i32 = 1; // f32, count x targets
 export const PTR_VALID_X: i32 = 2;

@@ -8,6 +8,7 @@ import {
   SEL_LEAST_RECENT, SEL_RANDOM, F_DIRECTION, F_RADIUS, F_SELECT, F_K,
 } from './layout';
 import { node, edge, capNodes, capEdges, seedMix, i32At, setI32 } from './tables';
+import { addCost, C_EFFECT_SEARCH } from './costs';
 import { alloc } from './memory';
 import { sortPairs, key2, ord } from './sort';
 import { hash } from './rng';
@@ -48,11 +49,15 @@ function nextStamp(): i32 {
   return stamp;
 }
 
-/** Candidates within radius hops into `picked`; returns their count. */
+/**
+ * Candidates within radius hops into `picked`; returns their count. Every edge the search examines
+ * (each edge leaving, or for `in` entering, a node of the frontier, enabled or not) is effect search.
+ */
 function candidates(s: i32, out: bool, radius: i32): i32 {
   const st = nextStamp();
   let count = 0;
   let size = 1;
+  let examined = 0;
   setI32(frontier, 0, s);
   setI32(nodeMark, s, st);
   for (let hop = 0; hop < radius && size > 0; hop++) {
@@ -60,6 +65,7 @@ function candidates(s: i32, out: bool, radius: i32): i32 {
     for (let i = 0; i < size; i++) {
       const u = node(i32At(frontier, i));
       for (let e = out ? u.outHead : u.inHead; e >= 0; e = out ? edge(e).outNext : edge(e).inNext) {
+        examined++;
         const r = edge(e);
         if (!r.enabled || i32At(edgeMark, e) == st) continue;
         setI32(edgeMark, e, st);
@@ -74,6 +80,7 @@ function candidates(s: i32, out: bool, radius: i32): i32 {
     memory.copy(frontier, nextFrontier, <usize>next << 2);
     size = next;
   }
+  addCost(C_EFFECT_SEARCH, <f64>examined);
   return count;
 }
 
@@ -90,6 +97,11 @@ function policyKey(policy: i32, e: i32): u64 {
   return ord(r.key);
 }
 
+/** ceil(log2 m) for m >= 1: the cost of ordering m candidates is m of it (docs/engine.md, Costs). */
+@inline function ceilLog2(m: i32): i32 {
+  return m <= 1 ? 0 : 32 - clz(m - 1);
+}
+
 /**
  * Selects edges for effect record `fx` (at position `pos` of node s's list) at tick t into
  * `picked` and stamps them chosen = t; returns how many.
@@ -100,9 +112,14 @@ export function selectEdges(s: i32, fx: usize, pos: i32, t: i32): i32 {
   const policy = load<i32>(fx + (<usize>F_SELECT << 2));
   const k = load<i32>(fx + (<usize>F_K << 2));
   const m = candidates(s, out, radius);
-  for (let i = 0; i < m; i++) store<u64>(sortKeys + (<usize>i << 3), ord(edge(i32At(picked, i)).key));
-  sortPairs(sortKeys, picked, m);
+  addCost(C_EFFECT_SEARCH, <f64>m * <f64>ceilLog2(m));
   const take = k == 0 ? m : min(k, m);
+  // Key order first for `all` and `random`; the other policies' sort keys end in the edge key, so
+  // one sort by them gives the same order.
+  if (policy == SEL_ALL || policy == SEL_RANDOM) {
+    for (let i = 0; i < m; i++) store<u64>(sortKeys + (<usize>i << 3), ord(edge(i32At(picked, i)).key));
+    sortPairs(sortKeys, picked, m);
+  }
   if (policy == SEL_RANDOM) {
     const key = <u32>node(s).key;
     for (let j = 0; j < take; j++) {

@@ -20,4 +20,5 @@ export const BAD_GROUPS: i32 = 13;
 export const OUT_OF_MEMORY: i32 = 14;
 export const BAD_ARGUMENT: i32 = 15;
 export const BAD_SLOTS: i32 = 16; // input/output nodes do not cover each slot exactly once
-export const STATUS_COUNT: i32 = 17;
+export const WORK_LIMIT: i32 = 17; // the work since load passed setWorkLimit's limit in tick statusTick()
+export const STATUS_COUNT: i32 = 18;

@@ -1,9 +1,14 @@
 // The tick loop (docs/engine.md, One tick): reset the per-tick statistics, sweep (tiled or event
 // mode), count used edges, costs and fired lanes, stop on a non-finite activation, apply the
 // effects, and rebuild the schedule and the buffers when the effects changed the graph.
+//
+// The work limit (docs/engine.md, Work limit) is checked after the sweep and, inside the effects
+// step, after every selection and application (effects.ts): a tick's work is known only once its
+// sweep is done, and one sweep is bounded ((nodes + edges) x lanes units), while an effects step's
+// searches are not bounded by anything but the limit.
 
 import { MODE_EVENT, C_NODE_LANE_EVALS, C_FIRED_NODE_LANES, C_EDGE_LANE_TRAVERSALS } from './layout';
-import { OK, NON_FINITE, OUT_OF_MEMORY } from './status';
+import { OK, NON_FINITE, OUT_OF_MEMORY, WORK_LIMIT } from './status';
 import { node, edge, capNodes, i32At, setStatus } from './tables';
 import { topo, topoCount, schedule, evalsPerTick, stateBytes, graphBytes, widthCount } from './schedule';
 import { beginTick, beginNode, endNode, badNode, firedLanes } from './stats';
@@ -11,7 +16,7 @@ import { settleCounters, setTick, tickAt, back } from './planes';
 import { prepareEvent, sweepEvent } from './event';
 import { prepareTiled, sweepTiled } from './tiled';
 import { effectsStep } from './effects';
-import { addCost, costsSettle } from './costs';
+import { addCost, costsSettle, overWorkLimit } from './costs';
 
 export let mode: i32 = MODE_EVENT;
 export let loaded: bool = false;
@@ -52,8 +57,15 @@ function countUsage(t: i32): void {
   addCost(C_EDGE_LANE_TRAVERSALS, traversals);
 }
 
+function workLimitAt(t: i32): i32 {
+  setStatus(-1, -1, t);
+  return WORK_LIMIT;
+}
+
 export function runTicks(ticks: i32): i32 {
   for (let k = 0; k < ticks; k++) {
+    // Once over the limit, no more ticks: the run ended in the tick that passed it.
+    if (overWorkLimit()) return workLimitAt(tick);
     const t = tick + 1;
     setTick(t);
     beginTick();
@@ -74,11 +86,13 @@ export function runTicks(ticks: i32): i32 {
       setStatus(node(badNode).key, -1, t);
       return NON_FINITE;
     }
+    if (overWorkLimit()) return workLimitAt(t);
     if (effectsStep(t) && !reschedule(t)) {
       loaded = false;
       return OUT_OF_MEMORY;
     }
     costsSettle(tick, stateBytes, graphBytes);
+    if (overWorkLimit()) return workLimitAt(t);
   }
   return OK;
 }

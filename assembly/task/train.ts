@@ -13,10 +13,10 @@
 //
 //   | graph tables (load) | data: train x, y, valid x, y | model buffers (model.ts) | losses f64 | index |
 
-import { OK, NON_FINITE, NOT_LOADED, BAD_ARGUMENT, OUT_OF_MEMORY } from '../status';
+import { OK, NON_FINITE, NOT_LOADED, BAD_ARGUMENT, OUT_OF_MEMORY, WORK_LIMIT } from '../status';
 import { L, G, gRows, gCols, i32At, inSlots, outSlots, inBuf, outBuf, inWidth, ptrAt, statusDetail } from '../tables';
 import {
-  WIDTH_LANE, WIDTH_SCALAR, LOSS_COUNT, MAX_LAYERS, OUTCOME_OK, OUTCOME_NON_FINITE, OUTCOME_ENGINE, PTR_TRAIN_X,
+  WIDTH_LANE, WIDTH_SCALAR, LOSS_COUNT, MAX_LAYERS, OUTCOME_OK, OUTCOME_NON_FINITE, OUTCOME_ENGINE, OUTCOME_WORK_LIMIT, PTR_TRAIN_X,
   PTR_TRAIN_Y, PTR_VALID_X, PTR_VALID_Y, PTR_PARAMS, PTR_GRAD, PTR_HV, PTR_PROBE, PTR_LOSSES, RES_STEPS_RUN,
   RES_FAIL_STEP, RES_ENGINE_STATUS, RES_NODE_KEY, RES_CHANGED, RES_VALIDATION_LOSS, RES_COUNT,
 } from '../layout';
@@ -220,7 +220,8 @@ function toF32(src: usize, dst: usize, n: i32, scale: usize): bool {
 /**
  * Trains the prepared model for the prepared number of steps; returns an OUTCOME and leaves the
  * details in taskResult: steps run, the failing step (non-finite: the step whose loss, gradient,
- * curvature, tick or new parameters were not finite; steps + 1 for the final losses), the engine
+ * curvature, tick or new parameters were not finite; steps + 1 for the final losses; work limit:
+ * the step whose tick took the work since load past the limit set with setWorkLimit), the engine
  * status, the node key of a non-finite engine value, whether the parameters moved, and the
  * validation loss. losses[i] is the loss after i updates: the full training set's at i = 0 and
  * i = steps, step i + 1's minibatch loss in between.
@@ -260,6 +261,8 @@ export function trainTask(seedLo: u32, seedHi: u32, probe: i32): i32 {
       setResult(RES_NODE_KEY, statusDetail);
       return stop(OUTCOME_NON_FINITE, t);
     }
+    // The work budget (the limit set after load): step t is not accepted, the episode ends here.
+    if (status == WORK_LIMIT) return stop(OUTCOME_WORK_LIMIT, t);
     if (status != OK) {
       setResult(RES_ENGINE_STATUS, status);
       return stop(OUTCOME_ENGINE, t);

@@ -1,17 +1,32 @@
-// `l2l demo` (what `npm start` runs until evolution lands): two genomes in the WebAssembly engine.
+// `l2l demo`: two genomes in the WebAssembly engine.
 // 1. Adam written as a graph trains f(theta) = 1/2 sum_i h_i theta_i^2 on a 4x4 tensor with
 //    curvatures h_i = 10^(2i/15 - 2), the seed issue's `quadratic` problem.
 // 2. A small recurrent network of leaky integrate-and-fire neurons with a Hebbian effect (each spike
 //    strengthens the synapses from neurons that fired with it) and a growth effect (a busy neuron
 //    splits one of its synapses, adding a neuron) rewrites itself while it runs.
 
+import { Command } from 'commander';
 import { Engine } from '../engine/engine.ts';
 import { adamGenome } from '../examples/adam.ts';
 import { hebbianNetwork } from '../examples/hebbian.ts';
+import type { CliCommand, CliIO } from './io.ts';
 
 type Print = (line: string) => void;
 
-export async function runDemo(print: Print): Promise<void> {
+export function demoCommand(io: CliIO): CliCommand {
+  const command = new Command('demo')
+    .summary('run an Adam graph and a self-modifying spiking network in the engine')
+    .description('Run two genomes in the WebAssembly engine and print what happened: Adam written as a graph training a quadratic, and a spiking network whose effects rewrite its own synapses.');
+  return {
+    command,
+    run: async () => {
+      await runDemo((line) => io.stdout(`${line}\n`));
+      return 0;
+    },
+  };
+}
+
+async function runDemo(print: Print): Promise<void> {
   const engine = await Engine.create();
   optimizerDemo(engine, print);
   print('');

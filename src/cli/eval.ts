@@ -1,55 +1,28 @@
 // `l2l eval <genome.json | seed:NAME> --task NAME[,NAME...] [--steps N] [--batch-size B] [--seed S]
-// [--every K] [--hyper ...] [--json]`: trains with an optimizer genome on registry tasks
-// (src/tasks/registry.ts; docs/tasks.md) and prints, per task, the training loss per step and every
+// [--every K] [--hyper ...] [--time-limit MS] [--work-limit N] [--json]`: trains with an optimizer
+// genome on registry tasks (src/tasks/registry.ts; docs/tasks.md) in a worker thread under a
+// wall-clock limit (src/pool/timed.ts) and prints, per task, the training loss per step and every
 // metric, then the genome's combined metrics when there are several tasks. --seed is the run seed:
 // each task's data seed and episode seed derive from it (generation 0, genome id 0). With --json:
 // one JSON object for one task, { genome, seed, tasks, result } for several; trainLoss holds the
 // loss at the start, before each update and after the last (N steps: N + 1 values).
 
-import { Engine } from '../engine/engine.ts';
-import { stateBytesPerParameter } from '../genome/state.ts';
-import type { Genome } from '../genome/types.ts';
+import { Argument, Command } from 'commander';
+import { runEvalReports } from '../pool/timed.ts';
 import { resolveGenome } from '../seeds/index.ts';
+import type { Hyper } from '../seeds/types.ts';
 import { InputError, rules } from '../util/errors.ts';
-import { makePlan, runTask, type PlannedTask } from '../tasks/evaluate.ts';
+import { makePlan } from '../tasks/evaluate.ts';
+import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from '../tasks/limits.ts';
 import { combineTasks, type GenomeEvaluation, type TaskResult } from '../tasks/metrics.ts';
-import { buildTask, LIMITS, parseTaskRef, TASK_NAMES } from '../tasks/registry.ts';
-import { dataSeed, episodeSeed } from '../tasks/seeds.ts';
-import { hyperFlag, intFlag, onePositional, parseArgs } from './args.ts';
+import { LIMITS, parseTaskRef, TASK_NAMES, TASKS } from '../tasks/registry.ts';
+import { EVAL_GENERATION, EVAL_GENOME_ID, type EvalReport } from '../tasks/report.ts';
+import { hyperFlag, intFlag, listFlag, positional, SEED_RANGE, switchFlag, TIME_LIMIT_RANGE } from './flags.ts';
+import type { CliCommand, CliIO } from './io.ts';
 
-type Write = (text: string) => void;
-
-export const MAX_STEPS = 1_000_000;
-const GENOME_ID = 0;
-const GENERATION = 0;
-
-export interface EvalReport {
-  genome: string;
-  task: string;
-  /** The run seed; the task's data and episode seeds derive from it. */
-  seed: number;
-  dataSeed: number;
-  episodeSeed: number;
-  /** What the task drew from its data seed (a data set's name, a regression's shape). */
-  detail: string;
-  /** Updates run: fewer than asked when a value went non-finite. */
-  steps: number;
-  batchSize: number;
-  /** How training ended: non-finite stops it early (nodeKey: the engine node, when one was). */
-  status: 'ok' | 'non-finite' | 'engine-error';
-  nodeKey?: number;
-  trainLoss: number[];
-  initialLoss: number;
-  finalLoss: number;
-  nodes: number;
-  edges: number;
-  /** Counted from the genome (lane-width values carried across ticks). */
-  stateBytesPerParameter: number;
-  /** The engine's cost: node-lane evaluations + edge-lane traversals + effects, per update and parameter. */
-  workPerStepPerParameter: number;
-  /** The score: metrics (validation loss, loss area, costs, normalised losses) or an invalid reason. */
-  result: TaskResult;
-}
+/** The default wall-clock limit of one task evaluation: far above any run within LIMITS on a slow machine. */
+export const DEFAULT_TIME_LIMIT_MS = 60_000;
+const USAGE = '<genome> --task NAMES [options]';
 
 export interface EvalSummary {
   genome: string;
@@ -58,9 +31,9 @@ export interface EvalSummary {
   result: GenomeEvaluation;
 }
 
-function tasksFlag(text: string | undefined): string[] {
-  if (text === undefined) throw new InputError('--task', `is required (${TASK_NAMES.join(', ')})`);
-  const refs = text.split(',').map((t) => t.trim());
+/** The --task values as canonical references, each at most once. */
+function checkTasks(refs: readonly string[] | undefined): string[] {
+  if (refs === undefined) throw new InputError('--task', `is required (${TASK_NAMES.join(', ')})`);
   const seen = new Set<string>();
   return refs.map((ref) => {
     const canonical = parseTaskRef(ref, '--task').text;
@@ -70,63 +43,64 @@ function tasksFlag(text: string | undefined): string[] {
   });
 }
 
-function reportTask(engine: Engine, genome: Genome, name: string, planned: PlannedTask, seed: number): EvalReport {
-  const path = { runSeed: seed, generation: GENERATION, task: planned.task };
-  const data = dataSeed(path);
-  const episode = episodeSeed({ ...path, genomeId: GENOME_ID });
-  const instance = buildTask(parseTaskRef(planned.task), data);
-  const { run, result } = runTask(engine, genome, instance, planned, episode);
-  const trainLoss = run === undefined ? [] : Array.from(run.trainLoss);
-  const outcome = run?.outcome;
-  const nodeKey = outcome?.status === 'non_finite' ? outcome.nodeKey : undefined;
-  return {
-    genome: name,
-    task: planned.task,
-    seed,
-    dataSeed: data,
-    episodeSeed: episode,
-    detail: instance.detail,
-    steps: run?.stepsRun ?? 0,
-    batchSize: planned.batchSize,
-    status: outcome === undefined || outcome.status === 'engine_error' ? 'engine-error' : outcome.status === 'ok' ? 'ok' : 'non-finite',
-    ...(nodeKey === undefined ? {} : { nodeKey }),
-    trainLoss,
-    initialLoss: trainLoss[0] ?? Number.NaN,
-    finalLoss: trainLoss.at(-1) ?? Number.NaN,
-    nodes: genome.nodes.length,
-    edges: genome.edges.length,
-    stateBytesPerParameter: stateBytesPerParameter(genome),
-    workPerStepPerParameter: run?.workPerStepPerParameter ?? 0,
-    result,
-  };
+interface EvalOptions {
+  task?: string[];
+  steps?: number;
+  batchSize?: number;
+  seed?: number;
+  every?: number;
+  hyper?: Hyper;
+  json?: boolean;
+  timeLimit?: number;
+  workLimit?: number;
 }
 
-export async function runEval(argv: readonly string[], write: Write): Promise<number> {
-  const parsed = parseArgs('eval', argv, {
-    task: 'value', steps: 'value', 'batch-size': 'value', seed: 'value', every: 'value', hyper: 'value', json: 'switch',
-  });
-  const source = onePositional('eval', parsed, 'genome');
-  const tasks = tasksFlag(parsed.values.get('task'));
-  const overrides = {
-    ...(parsed.values.has('steps') ? { steps: intFlag(parsed, 'steps', 1, MAX_STEPS, 1) } : {}),
-    ...(parsed.values.has('batch-size') ? { batchSize: intFlag(parsed, 'batch-size', LIMITS.batchSize[0], LIMITS.batchSize[1], 1) } : {}),
-  };
-  const seed = intFlag(parsed, 'seed', 0, 2 ** 32 - 1, 0);
-  const every = intFlag(parsed, 'every', 1, MAX_STEPS, 1);
-  const genome = resolveGenome(source, hyperFlag(parsed));
-  const name = genome.name || source;
-  const plan = makePlan(seed, GENERATION, tasks.map((task) => ({ task, ...overrides })));
+const TASK_LIST = TASKS.map((t) => (t.variants.length > 0 ? `${t.name}[:${t.variants.join('|')}]` : t.name)).join(', ');
 
-  const engine = await Engine.create();
-  const reports = plan.tasks.map((planned) => reportTask(engine, genome, name, planned, seed));
-  const json = parsed.switches.has('json');
+export function evalCommand(io: CliIO): CliCommand {
+  const command = new Command('eval')
+    .summary('train with an optimizer genome on tasks and print the loss per step and every metric')
+    .description([
+      'Train with an optimizer genome on registry tasks (docs/tasks.md) and print, per task, the training loss per step and every metric:',
+      'validation loss, loss area, normalised losses, time and memory cost, validity; with several tasks, the combined metrics too.',
+      'The run seed derives each task\'s data and episode seeds (generation 0, genome id 0).',
+      'With --json: one JSON object for one task, { genome, seed, tasks, result } for several; trainLoss holds N + 1 losses for N steps.',
+    ].join(' '))
+    .usage(USAGE)
+    .addArgument(new Argument('[genome]', 'seed:NAME (l2l seeds) or a genome file (JSON; .msgpack: msgpack)'))
+    .addOption(listFlag('--task <names>', 'the tasks to train on, required: repeat the flag or join names with commas', TASK_LIST))
+    .addOption(intFlag('--steps <n>', 'optimizer steps per task', LIMITS.steps, 'each task\'s'))
+    .addOption(intFlag('--batch-size <n>', 'minibatch size (model tasks)', LIMITS.batchSize, 'each task\'s'))
+    .addOption(intFlag('--seed <s>', 'the run seed', SEED_RANGE, 0))
+    .addOption(intFlag('--every <k>', 'print the loss of every k-th step (text output)', LIMITS.steps, 1))
+    .addOption(hyperFlag('--hyper <name=value>', 'override a seed\'s hyperparameter, as lr=0.01: repeat the flag or join pairs with commas'))
+    .addOption(intFlag('--time-limit <ms>', 'wall-clock limit of each task\'s training; over it, eval stops with exit code 124', TIME_LIMIT_RANGE, DEFAULT_TIME_LIMIT_MS))
+    .addOption(intFlag('--work-limit <n>', 'engine work units per update and parameter a task may use on average; over it, the task is invalid (over_budget)', WORK_LIMIT_RANGE, DEFAULT_WORK_LIMIT))
+    .addOption(switchFlag('--json', 'print JSON instead of text'));
+  return { command, run: (cmd) => runEval(positional(cmd.args[0], 'genome', `l2l eval ${USAGE}`), cmd.opts<EvalOptions>(), io) };
+}
+
+async function runEval(source: string, opts: EvalOptions, io: CliIO): Promise<number> {
+  const tasks = checkTasks(opts.task);
+  const overrides = {
+    ...(opts.steps === undefined ? {} : { steps: opts.steps }),
+    ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
+  };
+  const seed = opts.seed ?? 0;
+  const every = opts.every ?? 1;
+  const genome = resolveGenome(source, opts.hyper);
+  const name = genome.name || source;
+  const plan = makePlan(seed, EVAL_GENERATION, tasks.map((task) => ({ task, ...overrides })), { workLimit: opts.workLimit ?? DEFAULT_WORK_LIMIT });
+  // In a worker thread, so that a genome that runs too long is stopped (TimeLimitError, exit 124).
+  const reports = await runEvalReports({ genome, name, seed, plan, timeLimitMs: opts.timeLimit ?? DEFAULT_TIME_LIMIT_MS });
+  const json = opts.json === true;
   if (reports.length === 1) {
     const [report] = reports as [EvalReport];
-    write(json ? `${JSON.stringify(report)}\n` : formatReport(report, every));
+    io.stdout(json ? `${JSON.stringify(report)}\n` : formatReport(report, every));
     return 0;
   }
-  const summary: EvalSummary = { genome: name, seed, tasks: reports, result: combineTasks(GENOME_ID, reports.map((r) => r.result)) };
-  write(json ? `${JSON.stringify(summary)}\n` : `${reports.map((r) => formatReport(r, every)).join('\n')}\n${formatCombined(summary.result)}`);
+  const summary: EvalSummary = { genome: name, seed, tasks: reports, result: combineTasks(EVAL_GENOME_ID, reports.map((r) => r.result)) };
+  io.stdout(json ? `${JSON.stringify(summary)}\n` : `${reports.map((r) => formatReport(r, every)).join('\n')}\n${formatCombined(summary.result)}`);
   return 0;
 }
 
@@ -155,7 +129,7 @@ function formatReport(r: EvalReport, every: number): string {
   });
   const stopped = r.status === 'non-finite'
     ? ` (stopped: ${r.nodeKey === undefined ? 'a value' : `node ${r.nodeKey}`} went non-finite in update ${r.steps + 1})`
-    : '';
+    : r.status === 'over-budget' ? ` (stopped: over --work-limit in update ${r.steps + 1})` : '';
   lines.push(`final loss ${exp(r.finalLoss)} after ${r.steps} steps, from ${exp(r.initialLoss)}; status ${r.status}${stopped}`);
   lines.push(`state ${r.stateBytesPerParameter} bytes per parameter; work ${r.workPerStepPerParameter.toFixed(1)} per step per parameter`);
   lines.push(...formatResult(r.result));

@@ -1,98 +1,177 @@
-// `l2l evolve [--config FILE (JSON or YAML)] [--generations N] [--population N] [--tasks a,b] [--seed S]
-// [--workers N] [--out DIR] [--resume DIR]`: an evolution run (src/evolve/) with a progress line per
-// generation on stderr (generation, hypervolume, front size, species, evaluations per second, time
-// left) and the run directory as its result. `l2l inspect DIR` summarises a run directory.
+// `l2l evolve`: an evolution run (src/evolve/) from the defaults, a config file and flags, or the
+// resume of one from its run directory, with progress on stderr (progress.ts) and a summary of the
+// final front on stdout. Ctrl-C (or SIGTERM) finishes and checkpoints the generation under way and
+// ends with exit code 130 (143) and how to resume; a second one ends the process at once, which is
+// safe because every checkpoint is written whole.
 
-import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { resolveConfig } from '../evolve/config.ts';
-import { evolve } from '../evolve/evolve.ts';
-import { readMetrics, readCheckpoint } from '../evolve/rundir.ts';
+import { MAX_WORKERS } from '../evolve/config-schema.ts';
+import { checkWorkers, DEFAULT_CONFIG, RESUMABLE_KEYS, resolveConfig } from '../evolve/config.ts';
+import { evolve, type EvolveResult, type ResumeChanges, type RunStart } from '../evolve/evolve.ts';
 import { InputError } from '../util/errors.ts';
-import { intFlag, parseArgs } from './args.ts';
+import { checkStoragePath, readInputText } from '../util/files.ts';
+import { configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE } from './flags.ts';
+import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
+import { progressOf } from './progress.ts';
 
-type Write = (text: string) => void;
+interface EvolveFlags {
+  config?: string;
+  generations?: number;
+  population?: number;
+  tasks?: string[];
+  seed?: number;
+  workers?: number;
+  forceWorkers?: boolean;
+  timeLimit?: number;
+  out?: string;
+  resume?: string;
+}
+
+/** The flag that sets each configuration key a resumed run may change. */
+const RESUME_FLAGS: Record<(typeof RESUMABLE_KEYS)[number], string> = {
+  generations: '--generations', workers: '--workers', timeLimitMs: '--time-limit',
+};
+/** What may come with --resume: the resumable keys' flags and what qualifies them. */
+const WITH_RESUME = new Set(['--resume', ...RESUMABLE_KEYS.map((k) => RESUME_FLAGS[k]), '--force-workers']);
+
+export function evolveCommand(io: CliIO): CliCommand {
+  const command = new Command('evolve')
+    .summary('evolve optimizers from the 26 seeds, or resume a run')
+    .description([
+      'Evolve optimizers from the 26 seeds: NEAT speciation, NSGA-II selection, a task curriculum (docs/evolution.md).',
+      'Settings: the defaults, then the --config file (JSON, or YAML for .yaml/.yml: any subset of src/evolve/config.ts\'s keys), then the flags.',
+      'Progress goes to stderr (a bar on a terminal, a line per generation otherwise); the run directory is the result.',
+      'Ctrl-C finishes and checkpoints the generation under way, then exits 130; a second Ctrl-C stops at once.',
+    ].join(' '))
+    .addOption(textFlag('--config <file>', 'a JSON or YAML config file', 'none: the defaults'))
+    .addOption(intFlag('--generations <n>', 'generations to run (on --resume: the new total)', configRange('generations'), DEFAULT_CONFIG.generations))
+    .addOption(intFlag('--population <n>', 'genomes per generation', configRange('population'), DEFAULT_CONFIG.population))
+    .addOption(listFlag('--tasks <names>', 'the curriculum\'s tasks, without prerequisites: repeat the flag or join names with commas', 'task names as in l2l eval --task', DEFAULT_CONFIG.curriculum.tasks.map((t) => t.task).join(',')))
+    .addOption(intFlag('--seed <s>', 'the run seed: the same seed gives the same run, with any number of workers', SEED_RANGE, DEFAULT_CONFIG.seed))
+    .addOption(workersFlag())
+    .addOption(switchFlag('--force-workers', 'allow more workers than this machine has cores'))
+    .addOption(intFlag('--time-limit <ms>', 'the wall-clock safety net of one task evaluation (config key timeLimitMs); over it, the genome is invalid (timeout)', TIME_LIMIT_RANGE, DEFAULT_CONFIG.timeLimitMs))
+    .addOption(textFlag('--out <dir>', 'the run directory to create (a new or empty folder)', 'runs/evolve-SEED-TIME'))
+    .addOption(textFlag('--resume <dir>', `continue the run in this directory from its last checkpoint; only ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')} may come with it`, 'none: a fresh run'));
+  return { command, run: (cmd) => runEvolve(cmd, io) };
+}
+
+function workersFlag(): ReturnType<typeof intFlag> {
+  // The upper bound depends on the machine and on --force-workers, so checkWorkers checks it once
+  // all flags are parsed; the help states both bounds.
+  return intFlag('--workers <n>', `worker threads evaluating genomes: at most the machine's available parallelism, or ${MAX_WORKERS} with --force-workers`, [1, MAX_WORKERS], `${DEFAULT_CONFIG.workers}, at most the available parallelism`);
+}
 
 /** A config file: YAML when it ends in .yaml or .yml, else JSON. */
 function readConfigFile(file: string): unknown {
   const yaml = /\.ya?ml$/i.test(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError('--config', `must name a readable ${yaml ? 'YAML' : 'JSON'} file`, file);
-  }
+  const text = readInputText(file, '--config');
   try {
     return yaml ? parseYaml(text) as unknown : JSON.parse(text);
   } catch (error) {
-    throw new InputError('--config', `must be valid ${yaml ? 'YAML' : 'JSON'} (${(error as Error).message.split('\n')[0]})`, file);
+    throw new InputError('--config', `must be valid ${yaml ? 'YAML' : 'JSON'} (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`, file);
   }
 }
 
-export async function runEvolve(argv: readonly string[], write: Write, progress: Write): Promise<number> {
-  const parsed = parseArgs('evolve', argv, {
-    config: 'value', generations: 'value', population: 'value', tasks: 'value', seed: 'value', workers: 'value', out: 'value', resume: 'value',
-  });
-  if (parsed.positionals.length > 0) throw new InputError('evolve', 'takes no positional arguments', parsed.positionals.join(' '));
-  const resume = parsed.values.get('resume');
-  if (resume !== undefined && parsed.values.size > 1) throw new InputError('--resume', 'takes the run\'s own configuration: give no other flag', [...parsed.values.keys()].join(', '));
-  const file = parsed.values.get('config');
-  const tasks = parsed.values.get('tasks')?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const config = resolveConfig(file === undefined ? {} : readConfigFile(file), {
-    seed: parsed.values.has('seed') ? intFlag(parsed, 'seed', 0, 2 ** 31 - 1, 0) : undefined,
-    generations: parsed.values.has('generations') ? intFlag(parsed, 'generations', 1, 100_000, 1) : undefined,
-    population: parsed.values.has('population') ? intFlag(parsed, 'population', 2, 100_000, 2) : undefined,
-    workers: parsed.values.has('workers') ? intFlag(parsed, 'workers', 1, 256, 1) : undefined,
-    ...(tasks === undefined ? {} : { tasks }),
-  });
-  const out = resume ?? parsed.values.get('out') ?? `runs/evolve-${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const started = performance.now();
-  let first = -1;
-  const result = await evolve(config, {
-    out,
-    resume: resume !== undefined,
-    onGeneration: (r, state, c) => {
-      if (first < 0) first = r.generation;
-      const done = r.generation - first + 1;
-      const perGeneration = (performance.now() - started) / 1000 / done;
-      const left = perGeneration * (c.generations - state.generation);
-      const report = r.report === null ? '' : `  report hypervolume ${r.report.hypervolume.toFixed(4)}`;
-      progress(`generation ${String(r.generation + 1).padStart(3)}/${c.generations}${report}  hypervolume ${r.hypervolume.toFixed(4)}  front ${String(r.frontSize).padStart(3)}  species ${String(r.species.length).padStart(3)}  ${r.evaluationsPerSecond.toFixed(0).padStart(6)} evaluations/s  tasks ${r.tasks.join(',')}  ETA ${left.toFixed(0)} s\n`);
-    },
-  });
-  const seeds = result.final.members.filter((m) => m.made === 'seed').length;
-  write(`run directory: ${out}\n`);
-  write(`final front (generation ${result.final.generation}): ${result.final.members.length} genomes, ${result.final.members.length - seeds} of them evolved\n`);
-  const hv = result.final.reportHypervolume;
+/** The flags given on the command line (not defaults), as written. */
+function givenFlags(cmd: Command): string[] {
+  return cmd.options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
+}
+
+function runStart(cmd: Command, flags: EvolveFlags): { start: RunStart; out: string; outField: string } {
+  const forceWorkers = flags.forceWorkers === true;
+  if (flags.workers !== undefined) checkWorkers(flags.workers, '--workers', { forceWorkers });
+  if (flags.resume !== undefined) {
+    const refused = givenFlags(cmd).filter((f) => !WITH_RESUME.has(f));
+    if (refused.length > 0) {
+      throw new InputError(refused[0] as string, `cannot come with --resume: a resumed run keeps its configuration except ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')}`);
+    }
+    const resume: ResumeChanges = {
+      ...(flags.generations === undefined ? {} : { generations: flags.generations }),
+      ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+      ...(flags.timeLimit === undefined ? {} : { timeLimitMs: flags.timeLimit }),
+      ...(forceWorkers ? { forceWorkers } : {}),
+    };
+    return { start: { resume }, out: flags.resume, outField: '--resume' };
+  }
+  const config = resolveConfig(flags.config === undefined ? {} : readConfigFile(flags.config), {
+    seed: flags.seed, generations: flags.generations, population: flags.population, workers: flags.workers, timeLimitMs: flags.timeLimit, tasks: flags.tasks,
+  }, { forceWorkers });
+  const out = flags.out ?? `runs/evolve-${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // Early, so `--out /proc/x` fails before any work (the run directory checks it again).
+  checkStoragePath(out, '--out');
+  return { start: { config }, out, outField: '--out' };
+}
+
+/** `text` quoted for a POSIX shell when it needs it, for a command the user can paste. */
+function shellWord(text: string): string {
+  return /^[\w./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
+  if (cmd.args.length > 0) throw new InputError('evolve', 'takes no positional arguments', cmd.args.join(' '));
+  const { start, out, outField } = runStart(cmd, cmd.opts<EvolveFlags>());
+  const began = performance.now();
+  const progress = progressOf(io);
+  const resumeHint = `l2l evolve --resume ${shellWord(out)}`;
+  const interrupt = io.interrupt;
+  let generation = 0;
+  const onAbort = (): void => {
+    const what = interrupt?.received === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
+    progress.note(`l2l: ${what}: finishing and checkpointing generation ${generation + 1}, then stopping; Ctrl-C again stops at once (the last checkpoint is whole)`);
+  };
+  if (interrupt !== undefined) {
+    interrupt.cleanStop = {
+      onForce: () => {
+        progress.stop();
+        io.stderr(`l2l: stopped; continue from the last checkpoint with: ${resumeHint}\n`);
+      },
+    };
+    interrupt.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  let result: EvolveResult;
+  try {
+    result = await evolve(start, {
+      out,
+      outField,
+      ...(interrupt === undefined ? {} : { signal: interrupt.signal }),
+      onStart: (info) => {
+        generation = info.generation;
+        if (info.resumed) progress.note(`resuming ${out} at generation ${info.generation} of ${info.config.generations}`);
+        progress.start(info.generation, info.config.generations);
+      },
+      onGeneration: (report, state, config) => {
+        generation = state.generation;
+        progress.generation(report, state, config);
+      },
+    });
+  } finally {
+    progress.stop();
+    if (interrupt !== undefined) {
+      interrupt.cleanStop = undefined;
+      interrupt.signal.removeEventListener('abort', onAbort);
+    }
+  }
+  if (result.interrupted || result.final === null) {
+    io.stderr(`l2l: stopped after generation ${result.state.generation} of ${result.config.generations}; continue with: ${resumeHint}\n`);
+    return STOP_SIGNALS[interrupt?.received ?? 'SIGINT'];
+  }
+  writeSummary(io, out, result.final, began);
+  return 0;
+}
+
+function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number): void {
+  const seeds = final.members.filter((m) => m.made === 'seed').length;
+  const lines = [
+    `run directory: ${out}`,
+    `final front (generation ${final.generation}): ${final.members.length} genomes, ${final.members.length - seeds} of them evolved`,
+  ];
+  const hv = final.reportHypervolume;
   if (hv !== null) {
-    const seeds = hv.seeds === null ? '' : `the 26 seeds ${hv.seeds.toFixed(4)}, `;
-    write(`hypervolume on the report tasks: ${seeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}\n`);
+    const ofSeeds = hv.seeds === null ? '' : `the 26 seeds ${hv.seeds.toFixed(4)}, `;
+    lines.push(`hypervolume on the report tasks: ${ofSeeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}`);
   }
-  write(`${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  return 0;
-}
-
-export function runInspect(argv: readonly string[], write: Write): number {
-  const parsed = parseArgs('inspect', argv, {});
-  const [dir, ...extra] = parsed.positionals;
-  if (dir === undefined) throw new InputError('run directory', 'is required: l2l inspect <DIR>');
-  if (extra.length > 0) throw new InputError('inspect', 'takes one run directory', extra.join(' '));
-  const { config, state } = readCheckpoint(dir);
-  const metrics = readMetrics(dir);
-  write(`run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done\n`);
-  write('generation  report hv  plan hv  front  species  invalid  tasks\n');
-  for (const m of metrics) {
-    const invalid = Object.values(m.invalid).reduce((a, b) => a + b, 0);
-    const report = m.report === null ? '-' : m.report.hypervolume.toFixed(4);
-    write(`${String(m.generation).padStart(10)}  ${report.padStart(9)}  ${m.hypervolume.toFixed(4).padStart(7)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${m.tasks.join(',')} (${m.steps} steps)\n`);
-  }
-  const last = metrics.at(-1);
-  if (last !== undefined) {
-    write(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}\n`);
-    write(`unlocked tasks: ${last.unlocked.join(', ')}\n`);
-  }
-  const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;
-  if (seeds !== undefined) write(`report hv of the 26 seeds themselves: ${seeds.toFixed(4)}\n`);
-  write('report hv: the front evaluated on the fixed report plan (every curriculum and held-out task), comparable across generations; plan hv: on the generation\'s own tasks, not comparable\n');
-  return 0;
+  lines.push(`${((performance.now() - began) / 1000).toFixed(1)} s`);
+  io.stdout(`${lines.join('\n')}\n`);
 }

@@ -1,12 +1,11 @@
 // `l2l seeds [--json]`: the seed library, each seed with its paper, rule, defaults and graph size.
 
+import { Command } from 'commander';
 import { stateBytesPerParameter } from '../genome/state.ts';
 import { SEEDS } from '../seeds/index.ts';
 import type { Seed } from '../seeds/types.ts';
-import { InputError } from '../util/errors.ts';
-import { parseArgs } from './args.ts';
-
-type Write = (text: string) => void;
+import { switchFlag } from './flags.ts';
+import type { CliCommand, CliIO } from './io.ts';
 
 export interface SeedSummary {
   name: string;
@@ -39,12 +38,18 @@ export function formatDefaults(defaults: Readonly<Record<string, number>>): stri
   return Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
 }
 
-export function runSeeds(argv: readonly string[], write: Write): number {
-  const parsed = parseArgs('seeds', argv, { json: 'switch' });
-  if (parsed.positionals.length > 0) throw new InputError('seeds', 'takes no arguments', parsed.positionals.join(' '));
+export function seedsCommand(io: CliIO): CliCommand {
+  const command = new Command('seeds')
+    .summary('list the seed library: 26 known optimizers as genomes')
+    .description('List the seed library: 26 known optimizers written as genomes, each with its paper, update rule, default hyperparameters and graph size.')
+    .addOption(switchFlag('--json', 'print the list as JSON'));
+  return { command, run: (cmd) => runSeeds(cmd.opts<{ json?: boolean }>().json === true, io) };
+}
+
+function runSeeds(json: boolean, io: CliIO): number {
   const summaries = SEEDS.map(summarise);
-  if (parsed.switches.has('json')) {
-    write(`${JSON.stringify(summaries, null, 2)}\n`);
+  if (json) {
+    io.stdout(`${JSON.stringify(summaries, null, 2)}\n`);
     return 0;
   }
   const lines = [`${summaries.length} seeds; run one with: l2l eval seed:NAME --task quadratic`, ''];
@@ -57,6 +62,6 @@ export function runSeeds(argv: readonly string[], write: Write): number {
     if (s.deviations !== undefined) lines.push(`  deviates  ${s.deviations}`);
     lines.push('');
   }
-  write(lines.join('\n'));
+  io.stdout(lines.join('\n'));
   return 0;
 }

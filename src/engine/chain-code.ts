@@ -21,7 +21,7 @@ import {
   PORT_ZERO, PORT_ALIAS, PORT_CANON, PORT_CELL, PORT_SCALED, PORT_SUM,
 } from './chain-format.ts';
 import {
-  uleb, section, I32, LOCAL_TEE, I32_LOAD, F32_LOAD, F32_STORE, I32_ADD, I32_GE_U, I32_GT_U, BLOCK, ELSE,
+  append, uleb, section, I32, LOCAL_TEE, I32_LOAD, F32_LOAD, F32_STORE, I32_ADD, I32_GE_U, I32_GT_U, BLOCK, ELSE,
   I32_AND, I32_EQZ, LOOP, IF, END, BR, BR_IF, EMPTY, V, Body,
 } from './wasm-writer.ts';
 import { emitOp } from './chain-ops.ts';
@@ -79,7 +79,7 @@ export function compileChain(chain: Chain): Uint8Array<ArrayBuffer> {
   const code: number[] = [funcs.length];
   for (const f of funcs) {
     uleb(code, f.length);
-    code.push(...f);
+    append(code, f);
   }
   section(out, 10, code);
   return new Uint8Array(out);
@@ -114,7 +114,7 @@ function emit(chain: Chain, { pointers, values: valueSlots, checked }: Slots, wh
   }
   const vconst = (bytes: number[]): void => {
     b.simd(V.const);
-    b.code.push(...bytes);
+    append(b.code, bytes);
   };
   vconst(new Array(16).fill(0));
   b.set(zero);
@@ -328,7 +328,7 @@ function emit(chain: Chain, { pointers, values: valueSlots, checked }: Slots, wh
     b.code.push(IF, EMPTY);
     body('tail');
     b.code.push(END, END);
-    return [...b.locals(), ...b.code];
+    return b.locals().concat(b.code);
   }
   // run: the first vector with exact flags; if every node has then been nonzero somewhere, the rest
   // in the fast loop, else in rest's exact loop. The fast loop keeps no flags but notes whether any
@@ -373,7 +373,7 @@ function emit(chain: Chain, { pointers, values: valueSlots, checked }: Slots, wh
   b.code.push(IF, EMPTY);
   rest(() => b.get(END_AT), 0);
   b.code.push(END, END);
-  return [...b.locals(), ...b.code];
+  return b.locals().concat(b.code);
 }
 
 /**

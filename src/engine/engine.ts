@@ -35,6 +35,7 @@ interface Exports {
   dumpGraph(): number;
   heapBytes(): number;
   setChains(on: number, minLanes: number): void;
+  setWorkLimit(limit: number): void;
   taskLayer(index: number, inputs: number, outputs: number, activation: number): number;
   taskPrepare(layers: number, loss: number, features: number, targets: number, trainCount: number,
     validCount: number, batchSize: number, steps: number): number;
@@ -72,7 +73,7 @@ export interface TaskRun {
   trainLoss: Float64Array;
   validationLoss: number;
   stepsRun: number;
-  /** OUTCOME_NON_FINITE: the step that produced the non-finite value. */
+  /** OUTCOME_NON_FINITE: the step that produced the non-finite value; OUTCOME_WORK_LIMIT: the step whose tick passed the limit. */
   failStep: number;
   /** OUTCOME_ENGINE: the engine's status code; 'trapped': the trap's message. */
   engineStatus: number;
@@ -194,6 +195,8 @@ export class Engine {
     this.template = undefined;
     const seed = options.seed ?? 0;
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be an integer in [0, 2^53) (got ${seed})`);
+    const budget = options.workBudget ?? Number.POSITIVE_INFINITY;
+    if (!(budget >= 0)) throw new RangeError(`workBudget must be a non-negative number (got ${budget})`);
     const mode = MODE_NAMES.indexOf(options.mode ?? 'auto');
     const total = words.length + 2 * groups.length;
     const call = (): number => {
@@ -206,6 +209,7 @@ export class Engine {
     };
     const status = this.guard(call);
     if (status === S.OK) {
+      this.exports.setWorkLimit(budget);
       const inSlots = words[L.H_IN_SLOTS] ?? 0;
       this.inSlotWidths = Array.from(words.subarray(L.HEADER_WORDS, L.HEADER_WORDS + inSlots));
       this.outSlots = words[L.H_OUT_SLOTS] ?? 0;
@@ -242,6 +246,7 @@ export class Engine {
     if (status === S.NON_FINITE) {
       return { status: 'non-finite', nodeKey: this.exports.statusDetail(), tick: this.exports.statusTick() };
     }
+    if (status === S.WORK_LIMIT) return { status: 'work-limit', tick: this.exports.statusTick() };
     if (status !== S.OK) throw new EngineError(status, this.exports.statusDetail(), this.exports.statusField());
     return { status: 'ok' };
   }
@@ -258,6 +263,7 @@ export class Engine {
       nodeLaneEvaluations: at(L.C_NODE_LANE_EVALS),
       edgeLaneTraversals: at(L.C_EDGE_LANE_TRAVERSALS),
       effectApplications: at(L.C_EFFECT_APPLICATIONS),
+      effectSearch: at(L.C_EFFECT_SEARCH),
       work: at(L.C_WORK),
       stateBytesPerLane: at(L.C_STATE_BYTES_PER_LANE),
       graphBytes: at(L.C_GRAPH_BYTES),

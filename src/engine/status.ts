@@ -17,7 +17,8 @@ export const BAD_GROUPS = 13;
 export const OUT_OF_MEMORY = 14;
 export const BAD_ARGUMENT = 15;
 export const BAD_SLOTS = 16; // input/output nodes do not cover each slot exactly once
-export const STATUS_COUNT = 17;
+export const WORK_LIMIT = 17; // the work since load passed setWorkLimit's limit in tick statusTick()
+export const STATUS_COUNT = 18;
 
 /** What each status means, indexed by code. */
 export const STATUS_MESSAGES: readonly string[] = [
@@ -38,4 +39,5 @@ export const STATUS_MESSAGES: readonly string[] = [
   'the engine ran out of memory',
   'an argument is out of range',
   'input or output slots are not each held by exactly one node',
+  'the work since load passed the work limit',
 ];

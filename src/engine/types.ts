@@ -23,18 +23,27 @@ export interface RunOptions {
   tile?: number;
   /** The genome already packed (pack(genome)), when the caller has it: load() then does not pack it again. */
   packed?: Int32Array;
+  /**
+   * The work limit (docs/engine.md, Work limit): run() and train() stop in the tick whose work takes
+   * the work since load past this many units (costs().work); default: no limit.
+   */
+  workBudget?: number;
 }
 
 export type RunResult =
   | { status: 'ok' }
   | { status: 'non-finite'; nodeKey: number; tick: number }
+  /** The work since load passed RunOptions.workBudget in tick `tick` (its outputs are complete). */
+  | { status: 'work-limit'; tick: number }
   | { status: 'trapped'; message: string };
 
 export interface Costs {
   nodeLaneEvaluations: number;
   edgeLaneTraversals: number;
   effectApplications: number;
-  /** The time cost: the sum of the three above. */
+  /** Edges examined by effects: selections' searches, edge-create's checks, deleted nodes' edges. */
+  effectSearch: number;
+  /** The time cost: node-lane evaluations + edge-lane traversals + effect applications + effect search. */
   work: number;
   stateBytesPerLane: number;
   graphBytes: number;

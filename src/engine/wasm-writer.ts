@@ -23,10 +23,18 @@ export function sleb(out: number[], v: number): void {
   }
 }
 
+/**
+ * Appends `bytes` to `out` in a loop: `out.push(...bytes)` passes every byte as an argument, and a
+ * long chain's code (hundreds of kilobytes) overflows the call stack that way.
+ */
+export function append(out: number[], bytes: readonly number[]): void {
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i] as number);
+}
+
 export function section(out: number[], id: number, body: number[]): void {
   out.push(id);
   uleb(out, body.length);
-  out.push(...body);
+  append(out, body);
 }
 
 export const I32 = 0x7f;

@@ -1,39 +1,19 @@
-// The configuration of an evolution run: every parameter declared once with its default, a config
-// file (JSON) merged over the defaults, unknown keys and bad values refused with the field and the
-// rule. The defaults evolve from the 26 seeds and finish on a 2-core machine in a few minutes.
+// The configuration of an evolution run: the defaults, a config file (JSON or YAML, any subset of
+// the keys) merged over them, then the command line's overrides, all checked by one schema
+// (config-schema.ts) that also checks config.json and checkpoints on resume. The defaults evolve
+// from the 26 seeds and finish on a 2-core machine in under a minute. docs/config.md lists every key.
 
-import { parseTaskRef } from '../tasks/registry.ts';
+import { availableParallelism } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_WORK_LIMIT } from '../tasks/limits.ts';
 import { InputError, rules } from '../util/errors.ts';
-import { checkCurriculum, type CurriculumConfig } from './curriculum.ts';
-import { DEFAULT_SPECIES, type SpeciesConfig } from './species.ts';
+import { CONFIG_SCHEMA, issueError, MAX_WORKERS, RESUMABLE_KEYS, sameTaskName } from './config-schema.ts';
+import { DEFAULT_SPECIES } from './species.ts';
 
-export interface EvolveConfig {
-  seed: number;
-  generations: number;
-  /** Genomes per generation (generation 0: the seeds, then mutants of them up to this size). */
-  population: number;
-  workers: number;
-  /** The limit of one task evaluation of one genome, in ms. */
-  timeLimitMs: number;
-  curriculum: CurriculumConfig;
-  species: SpeciesConfig;
-  /** The chance that a child comes from crossover (else from one parent, mutated). */
-  crossoverRate: number;
-  /** Of crossovers, the share with a parent from another species. */
-  interspeciesRate: number;
-  /** The most of the population the first front may keep as elites (NSGA-II elitism). */
-  frontElites: number;
-  /** Novelty (src/evolve/novelty.ts) as a fifth objective. */
-  novelty: boolean;
-  /** How much the structure caps (nodes, edges) grow per generation. */
-  capGrowth: { nodes: number; edges: number };
-  /**
-   * The report (run.ts, reportPlan): every `every` generations, and at generation 0 and the last,
-   * the first front is evaluated once more on one fixed plan (every curriculum and held-out task,
-   * the most steps, all the data) whose hypervolume compares across generations; 0: never.
-   */
-  report: { every: number };
-}
+export { CONFIG_SCHEMA, RESUMABLE_KEYS };
+
+export type EvolveConfig = z.output<typeof CONFIG_SCHEMA>;
 
 export const DEFAULT_CONFIG: EvolveConfig = {
   seed: 1,
@@ -41,6 +21,7 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   population: 104,
   workers: 2,
   timeLimitMs: 20_000,
+  workLimit: DEFAULT_WORK_LIMIT,
   curriculum: {
     tasks: [
       { task: 'quadratic', prerequisites: [] },
@@ -66,83 +47,114 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   report: { every: 10 },
 };
 
-type Shape = { [k: string]: Shape | 'number' | 'integer' | 'boolean' | 'string' | 'tasks' | 'strings' };
+/** Overrides from the command line. */
+export interface ConfigOverrides {
+  seed?: number;
+  generations?: number;
+  population?: number;
+  workers?: number;
+  timeLimitMs?: number;
+  /**
+   * Train on these tasks only, none with prerequisites; `curriculum.tasksPerGeneration` is capped
+   * at their number, and held-out tasks the config file did not set leave out any of them.
+   */
+  tasks?: string[];
+}
 
-const SHAPE: Shape = {
-  seed: 'integer', generations: 'integer', population: 'integer', workers: 'integer', timeLimitMs: 'integer',
-  curriculum: {
-    tasks: 'tasks', steps: { min: 'integer', max: 'integer' }, tasksPerGeneration: 'integer',
-    unlock: { genomes: 'integer', score: 'number' }, data: { start: 'number', growth: 'number' }, heldOut: 'strings',
-  },
-  species: Object.fromEntries(Object.keys(DEFAULT_SPECIES).map((k) => [k, 'number'])),
-  crossoverRate: 'number', interspeciesRate: 'number', frontElites: 'number', novelty: 'boolean',
-  capGrowth: { nodes: 'number', edges: 'number' },
-  report: { every: 'integer' },
-};
+export interface ResolveOptions {
+  /** Allow more workers than the machine's available parallelism (up to 256). */
+  forceWorkers?: boolean;
+  /** Default os.availableParallelism(); injectable for tests. */
+  availableParallelism?: number;
+}
 
-/** Merges `json` (a parsed config file, any subset of the keys) over `base`, checking as it goes. */
-function merge(base: unknown, json: unknown, shape: Shape, field: string): unknown {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(field || 'config', rules.object, json);
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(json)) {
-    const f = field === '' ? k : `${field}.${k}`;
-    const kind = shape[k];
-    if (kind === undefined) throw new InputError(f, rules.unknownKey, k);
-    if (typeof kind === 'object') out[k] = merge(out[k], v, kind, f);
-    else out[k] = value(v, kind, f);
+type Loose = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const given = (v: unknown, key: string): boolean => isObject(v) && Object.hasOwn(v, key);
+
+/**
+ * `json` over `base`: objects key by key where the schema has an object, anything else (arrays
+ * too) replaced whole. Keys are looked up as own keys only and set as own properties, so
+ * `__proto__` or `constructor` stay plain unknown keys for the schema to refuse.
+ */
+function mergeOver(base: Loose, json: Loose, shape: z.ZodRawShape): Loose {
+  const out: Loose = { ...base };
+  for (const key of Object.keys(json)) {
+    const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    const old = Object.hasOwn(out, key) ? out[key] : undefined;
+    const value = json[key];
+    const merged = schema instanceof z.ZodObject && isObject(old) && isObject(value) ? mergeOver(old, value, schema.shape) : value;
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
-function value(v: unknown, kind: string, f: string): unknown {
-  switch (kind) {
-    case 'integer':
-      if (!Number.isInteger(v)) throw new InputError(f, rules.integer, v);
-      return v;
-    case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(f, rules.finite, v);
-      return v;
-    case 'boolean':
-      if (typeof v !== 'boolean') throw new InputError(f, rules.boolean, v);
-      return v;
-    case 'string':
-      if (typeof v !== 'string') throw new InputError(f, rules.string, v);
-      return v;
-    case 'strings':
-      if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw new InputError(f, 'must be an array of strings', v);
-      return [...v];
-    default: // tasks
-      if (!Array.isArray(v)) throw new InputError(f, rules.array, v);
-      return v.map((t, i) => {
-        const item = merge({ prerequisites: [] }, t, { task: 'string', prerequisites: 'strings' }, `${f}[${i}]`) as { task: unknown; prerequisites: string[] };
-        if (typeof item.task !== 'string') throw new InputError(`${f}[${i}].task`, rules.string, item.task);
-        return item;
-      });
+/**
+ * The defaults, then a config file's JSON (any subset of keys), then overrides; throws InputError
+ * naming the field and the rule. Defaults the file left out adapt to what was set, so that they
+ * never make a config wrong: tasksPerGeneration is capped at the number of tasks, held-out tasks
+ * leave out the tasks trained on, and workers are capped at the machine's available parallelism.
+ */
+export function resolveConfig(json: unknown = {}, overrides: ConfigOverrides = {}, options: ResolveOptions = {}): EvolveConfig {
+  if (!isObject(json)) throw new InputError('config', rules.object, json);
+  const config = mergeOver(structuredClone(DEFAULT_CONFIG), json, CONFIG_SCHEMA.shape);
+  for (const key of ['seed', 'generations', 'population', 'workers', 'timeLimitMs'] as const) {
+    if (overrides[key] !== undefined) config[key] = overrides[key];
+  }
+  const file = json.curriculum;
+  const c = config.curriculum;
+  if (isObject(c)) {
+    if (overrides.tasks !== undefined) c.tasks = overrides.tasks.map((task) => ({ task, prerequisites: [] }));
+    const tasks = Array.isArray(c.tasks) ? c.tasks.map((t: unknown) => (isObject(t) && typeof t.task === 'string' ? t.task : '')) : [];
+    if (tasks.length > 0 && typeof c.tasksPerGeneration === 'number' && (!given(file, 'tasksPerGeneration') || overrides.tasks !== undefined)) {
+      c.tasksPerGeneration = Math.min(c.tasksPerGeneration, tasks.length);
+    }
+    if (!given(file, 'heldOut') && Array.isArray(c.heldOut)) {
+      c.heldOut = c.heldOut.filter((h: unknown) => typeof h !== 'string' || !tasks.some((t) => sameTaskName(h, t)));
+    }
+  }
+  if (!given(json, 'workers') && overrides.workers === undefined && options.forceWorkers !== true) {
+    config.workers = Math.max(1, Math.min(DEFAULT_CONFIG.workers, options.availableParallelism ?? availableParallelism()));
+  }
+  const result = CONFIG_SCHEMA.safeParse(config);
+  if (!result.success) throw issueError(result.error.issues[0] as z.core.$ZodIssue, config);
+  checkWorkers(result.data.workers, 'workers', options);
+  return result.data;
+}
+
+/**
+ * A complete config as stored in config.json or a checkpoint: every key required, same rules;
+ * `file` names the file in errors, e.g. `config.json: species.elitism must be ...`.
+ */
+export function parseConfig(value: unknown, file: string, options: ResolveOptions = {}): EvolveConfig {
+  const result = CONFIG_SCHEMA.safeParse(value);
+  if (!result.success) throw issueError(result.error.issues[0] as z.core.$ZodIssue, value, file);
+  checkWorkers(result.data.workers, `${file}: workers`, options);
+  return result.data;
+}
+
+/** Throws InputError(field, rule) unless 1 <= n <= availableParallelism, or up to 256 when forced. */
+export function checkWorkers(n: number, field: string, options: ResolveOptions = {}): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new InputError(field, rules.range(1, MAX_WORKERS), n);
+  // More threads than cores only adds memory (each worker holds an engine) and contention.
+  const available = options.availableParallelism ?? availableParallelism();
+  if (options.forceWorkers !== true && n > available) {
+    throw new InputError(field, `must be at most ${available}, the available parallelism of this machine (--force-workers allows up to ${MAX_WORKERS})`, n);
   }
 }
 
-/** A checked config: the defaults with `json` (a parsed config file) and then `overrides` on top. */
-export function resolveConfig(json: unknown = {}, overrides: Partial<Pick<EvolveConfig, 'seed' | 'generations' | 'population' | 'workers'>> & { tasks?: string[] } = {}): EvolveConfig {
-  const c = merge(DEFAULT_CONFIG, json, SHAPE, '') as EvolveConfig;
-  const { tasks, ...rest } = overrides;
-  const out: EvolveConfig = { ...c, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
-  if (tasks !== undefined) {
-    out.curriculum = { ...out.curriculum, tasks: tasks.map((task) => ({ task, prerequisites: [] })), tasksPerGeneration: Math.min(out.curriculum.tasksPerGeneration, tasks.length) };
-  }
-  const int = (v: number, f: string, lo: number, hi: number): void => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new InputError(f, rules.range(lo, hi), v);
+/** The differences between two configs as dotted field paths with both values (deep, arrays compared by value), in schema order. */
+export function configDifferences(a: EvolveConfig, b: EvolveConfig): { field: string; a: unknown; b: unknown }[] {
+  const out: { field: string; a: unknown; b: unknown }[] = [];
+  const walk = (shape: z.ZodRawShape, x: unknown, y: unknown, prefix: string): void => {
+    for (const [key, schema] of Object.entries(shape)) {
+      const field = prefix === '' ? key : `${prefix}.${key}`;
+      const [u, v] = [isObject(x) ? x[key] : undefined, isObject(y) ? y[key] : undefined];
+      if (schema instanceof z.ZodObject && isObject(u) && isObject(v)) walk(schema.shape, u, v, field);
+      else if (!isDeepStrictEqual(u, v)) out.push({ field, a: u, b: v });
+    }
   };
-  int(out.seed, 'seed', 0, 2 ** 31 - 1);
-  int(out.generations, 'generations', 1, 100_000);
-  int(out.population, 'population', 2, 100_000);
-  int(out.workers, 'workers', 1, 256);
-  int(out.timeLimitMs, 'timeLimitMs', 1, 2 ** 31 - 1);
-  int(out.report.every, 'report.every', 0, 100_000);
-  for (const [f, v] of [['crossoverRate', out.crossoverRate], ['interspeciesRate', out.interspeciesRate], ['frontElites', out.frontElites]] as const) {
-    if (!(v >= 0 && v <= 1)) throw new InputError(f, rules.between(0, 1), v);
-  }
-  checkCurriculum(out.curriculum);
-  out.curriculum.tasks.forEach((t, i) => parseTaskRef(t.task, `curriculum.tasks[${i}].task`));
-  out.curriculum.heldOut.forEach((t, i) => parseTaskRef(t, `curriculum.heldOut[${i}]`));
+  walk(CONFIG_SCHEMA.shape, a, b, '');
   return out;
 }

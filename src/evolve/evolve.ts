@@ -9,17 +9,27 @@ import { makePlan } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvolveConfig } from './config.ts';
 import {
-  checkpointOf, createRunDir, readCheckpoint, readFront, readMetrics, truncateMetrics, writeFinalFront, writeGeneration,
+  checkpointOf, closeRunDir, createRunDir, openRunDir, readFront, readMetrics, writeFinalFront, writeGeneration,
+  type ResumeChanges, type RunDir,
 } from './rundir.ts';
 import { initialRun, runGeneration, type Evaluator, type GenerationReport, type RunState } from './run.ts';
 
+export type { ResumeChanges } from './rundir.ts';
+
+/** A fresh run from its configuration, or the resume of the run in `out`. */
+export type RunStart = { config: EvolveConfig } | { resume: ResumeChanges };
+
 export interface EvolveOptions {
-  /** The run directory (created, or read with `resume`). */
+  /** The run directory: created for a fresh run (refused if it exists and is not empty), read for a resume. */
   out: string;
-  /** Continue the run in `out` from its checkpoint (its configuration wins). */
-  resume?: boolean;
+  /** The flag named in errors about `out`; default --out for a fresh run, --resume for a resume. */
+  outField?: string;
   /** How genomes are evaluated; default: an EvaluationPool of config.workers workers. */
   evaluator?: Evaluator;
+  /** When aborted, the generation under way finishes and is checkpointed; evolve then returns, interrupted. */
+  signal?: AbortSignal;
+  /** After the directory is created or opened and checked, before the first generation; notes: what resuming repaired. */
+  onStart?: (info: { config: EvolveConfig; generation: number; resumed: boolean; notes: string[] }) => void;
   /** Called after each generation is written. */
   onGeneration?: (report: GenerationReport, state: RunState, config: EvolveConfig) => void;
 }
@@ -31,47 +41,68 @@ export interface FinalFront {
   members: { id: number; origin: string; made: string; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
 }
 
-export async function evolve(config: EvolveConfig, options: EvolveOptions): Promise<{ config: EvolveConfig; state: RunState; final: FinalFront }> {
+export interface EvolveResult {
+  config: EvolveConfig;
+  state: RunState;
+  /** The final front; null when the run was interrupted before its last generation. */
+  final: FinalFront | null;
+  interrupted: boolean;
+}
+
+export async function evolve(start: RunStart, options: EvolveOptions): Promise<EvolveResult> {
+  let config: EvolveConfig;
   let state: RunState;
-  if (options.resume === true) {
-    const checkpoint = readCheckpoint(options.out, '--resume');
-    config = checkpoint.config;
-    state = checkpoint.state;
-    truncateMetrics(options.out, state.generation);
+  let run: RunDir;
+  let notes: string[] = [];
+  if ('resume' in start) {
+    ({ run, config, state, notes } = openRunDir(options.out, options.outField ?? '--resume', start.resume));
   } else {
-    createRunDir(options.out, config);
+    config = start.config;
     state = initialRun(config);
+    run = createRunDir(options.out, options.outField ?? '--out', config, state);
   }
-  const pool = options.evaluator === undefined ? new EvaluationPool({ workers: config.workers, timeLimitMs: config.timeLimitMs }) : undefined;
-  const evaluate: Evaluator = options.evaluator ?? ((candidates, plan) => (pool as EvaluationPool).evaluate(candidates, plan));
   try {
-    while (state.generation < config.generations) {
-      const genomes = new Map(state.population.map((m) => [m.id, m.genome]));
-      const { state: next, report } = await runGeneration(config, state, evaluate);
-      writeGeneration(options.out, report, genomes, checkpointOf(config, next));
-      state = next;
-      options.onGeneration?.(report, state, config);
+    options.onStart?.({ config, generation: state.generation, resumed: 'resume' in start, notes });
+    const pool = options.evaluator === undefined ? new EvaluationPool({ workers: config.workers, timeLimitMs: config.timeLimitMs }) : undefined;
+    const evaluate: Evaluator = options.evaluator ?? ((candidates, plan) => (pool as EvaluationPool).evaluate(candidates, plan));
+    try {
+      while (state.generation < config.generations) {
+        if (options.signal?.aborted === true) return { config, state, final: null, interrupted: true };
+        const genomes = new Map(state.population.map((m) => [m.id, m.genome]));
+        const { state: next, report } = await runGeneration(config, state, evaluate);
+        writeGeneration(run, report, genomes, checkpointOf(config, next));
+        state = next;
+        options.onGeneration?.(report, state, config);
+      }
+      const final = await finalFront(run, config, state, evaluate);
+      return { config, state, final, interrupted: false };
+    } finally {
+      await pool?.destroy();
     }
-    const last = readFront(options.out, state.generation - 1);
-    const heldOut = config.curriculum.heldOut;
-    const results = heldOut.length === 0 || last.front.length === 0
-      ? []
-      : await evaluate(last.front.map((m) => ({ id: m.id, genome: m.genome })), makePlan(config.seed, state.generation, heldOut.map((task) => ({ task, steps: config.curriculum.steps.max }))));
-    const reports = readMetrics(options.out).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
-    const firstReport = reports[0];
-    const lastReport = reports.at(-1);
-    const final: FinalFront = {
-      generation: last.generation,
-      reportHypervolume: firstReport === undefined || lastReport === undefined ? null : {
-        seeds: firstReport.seeds ?? null,
-        first: { generation: firstReport.generation, hypervolume: firstReport.hypervolume },
-        last: { generation: lastReport.generation, hypervolume: lastReport.hypervolume },
-      },
-      members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
-    };
-    writeFinalFront(options.out, final);
-    return { config, state, final };
   } finally {
-    await pool?.destroy();
+    closeRunDir(run);
   }
+}
+
+/** The last generation's front, evaluated once more on the held-out tasks, written to final-front.json. */
+async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<FinalFront> {
+  const last = readFront(run.dir, state.generation - 1);
+  const heldOut = config.curriculum.heldOut;
+  const results = heldOut.length === 0 || last.front.length === 0
+    ? []
+    : await evaluate(last.front.map((m) => ({ id: m.id, genome: m.genome })), makePlan(config.seed, state.generation, heldOut.map((task) => ({ task, steps: config.curriculum.steps.max })), { workLimit: config.workLimit }));
+  const reports = readMetrics(run.dir).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
+  const firstReport = reports[0];
+  const lastReport = reports.at(-1);
+  const final: FinalFront = {
+    generation: last.generation,
+    reportHypervolume: firstReport === undefined || lastReport === undefined ? null : {
+      seeds: firstReport.seeds ?? null,
+      first: { generation: firstReport.generation, hypervolume: firstReport.hypervolume },
+      last: { generation: lastReport.generation, hypervolume: lastReport.hypervolume },
+    },
+    members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
+  };
+  writeFinalFront(run, final);
+  return final;
 }

@@ -116,7 +116,7 @@ export const REPORT_GENERATION = 100_001;
 /** One fixed plan for the whole run: every curriculum and held-out task, at the most steps, all the data. */
 export function reportPlan(config: EvolveConfig): EvaluationPlan {
   const tasks = [...new Set([...config.curriculum.tasks.map((t) => t.task), ...config.curriculum.heldOut])];
-  return makePlan(config.seed, REPORT_GENERATION, tasks.map((task) => ({ task, steps: config.curriculum.steps.max })));
+  return makePlan(config.seed, REPORT_GENERATION, tasks.map((task) => ({ task, steps: config.curriculum.steps.max })), { workLimit: config.workLimit });
 }
 
 export function isReportGeneration(config: EvolveConfig, generation: number): boolean {
@@ -189,7 +189,7 @@ function stream(seed: number, generation: number, purpose: number): Rng {
 export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
   const g = state.generation;
   const planned = planGeneration(config.curriculum, state.curriculum, g, stream(config.seed, g, 2));
-  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps, dataShare: planned.dataShare })));
+  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps, dataShare: planned.dataShare })), { workLimit: config.workLimit });
   const started = performance.now();
   const results = await evaluate(state.population.map((m) => ({ id: m.id, genome: m.genome })), plan);
   const seconds = (performance.now() - started) / 1000;
@@ -261,7 +261,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
     ...summary(validRows),
     species: stag.state.species.map((s, k) => ({
       id: s.id, size: (spec.members[k] as number[]).length, origin: s.origin,
-      bestFitness: Math.max(...(spec.members[k] as number[]).map((i) => fitness[i] as number)), offspring: offspring[k] as number,
+      bestFitness: (spec.members[k] as number[]).reduce((b, i) => Math.max(b, fitness[i] as number), Number.NEGATIVE_INFINITY), offspring: offspring[k] as number,
     })),
     unlocked: curriculum.state.unlocked, rejectedChildren: bred.rejected,
   };
@@ -305,9 +305,15 @@ function summary(rows: number[][]): { best: Record<string, number>; mean: Record
   const best: Record<string, number> = {};
   const mean: Record<string, number> = {};
   OBJECTIVE_NAMES.forEach((name, j) => {
-    const xs = rows.map((r) => r[j] as number);
-    best[name] = xs.length === 0 ? Number.NaN : Math.min(...xs);
-    mean[name] = xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+    let min = Number.POSITIVE_INFINITY;
+    let sum = 0;
+    for (const r of rows) {
+      const x = r[j] as number;
+      if (x < min) min = x;
+      sum += x;
+    }
+    best[name] = rows.length === 0 ? Number.NaN : min;
+    mean[name] = rows.length === 0 ? Number.NaN : sum / rows.length;
   });
   return { best, mean };
 }

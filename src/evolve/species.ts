@@ -43,7 +43,9 @@
 // only seen through the `distance` argument, fitness is higher-better and in [0, 1] for valid
 // genomes (src/pareto fitness). Nothing here is random.
 
+/** Speciation's parameters; their ranges and meanings are declared in config-schema.ts. */
 export interface SpeciesConfig {
+  /** The species count the threshold search steers to. */
   targetSpecies: number;
   /** The threshold the first generation's search starts from. */
   thresholdInitial: number;
@@ -51,13 +53,17 @@ export interface SpeciesConfig {
   thresholdStep: number;
   /** The smallest threshold the search tries. */
   thresholdMin: number;
+  /** Generations without improvement after which a species stops reproducing. */
   stagnationLimit: number;
+  /** The best species that reproduce however long they stagnate. */
   protectTop: number;
   /** Best members copied unchanged into the next generation, per species (if it gets that many). */
   elitism: number;
   /** The fraction of each species (best first) that may be a parent; at least one member. */
   survivalThreshold: number;
+  /** Origin protection lasts this many generations... */
   originGenerations: number;
+  /** ...during which each seed's species keeps at least this many offspring. */
   originMinMembers: number;
 }
 
@@ -299,8 +305,14 @@ export function updateStagnation<G>(
   state: SpeciesState<G>, members: readonly number[][], fitness: readonly number[], config: SpeciesConfig,
   generation: number,
 ): { state: SpeciesState<G>; reproduces: boolean[] } {
-  const best = members.map((m) => Math.max(...m.map((i) => fitness[i] as number)));
-  const top = Math.max(...best);
+  // Loops, not Math.max(...xs): spreading a large species would overflow the stack.
+  const best = members.map((m) => {
+    let b = Number.NEGATIVE_INFINITY;
+    for (const i of m) b = Math.max(b, fitness[i] as number);
+    return b;
+  });
+  let top = Number.NEGATIVE_INFINITY;
+  for (const b of best) top = Math.max(top, b);
   const order = best.map((_, k) => k).sort((a, b) => (best[b] as number) - (best[a] as number) || a - b);
   const rank = new Array<number>(best.length);
   order.forEach((k, r) => {

@@ -59,7 +59,21 @@ export function edgeLabel(e: EdgeGene): string {
 }
 
 const id = (key: number): string => `n${key}`;
-const quoteDot = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+// Names (the genome's, its slots') are user text and may hold anything. Each format gets them
+// escaped so that no name can end a string, a comment or a line: control characters (and the
+// Unicode line and paragraph separators) become visible escapes such as \n, so the output has the
+// same lines and structure whatever the names, and the name is still readable.
+const VISIBLE: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const visible = (s: string): string =>
+  s.replace(CONTROL, (c) => VISIBLE[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+// DOT quoted strings end at an unescaped quote, and Graphviz reads backslash sequences in them
+// (\N, \G, \l are substitutions and line breaks): a backslash is doubled, a quote escaped.
+const escapeDot = (s: string): string => visible(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+const quoteDot = (s: string): string => `"${escapeDot(s)}"`;
 
 function toDot(g: Genome): string {
   const lines = [
@@ -69,7 +83,7 @@ function toDot(g: Genome): string {
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
   for (const n of g.nodes) {
-    const label = nodeLabel(g, n).map((l) => l.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('\\n');
+    const label = nodeLabel(g, n).map(escapeDot).join('\\n');
     const style =
       n.role === 'input' ? ', shape=invhouse, style=filled, fillcolor="#dbeafe"'
         : n.role === 'output' ? ', shape=doubleoctagon, style=filled, fillcolor="#dcfce7"'
@@ -88,13 +102,20 @@ function toDot(g: Genome): string {
   return `${lines.join('\n')}\n`;
 }
 
-// Mermaid labels are quoted strings; a double quote inside one is written as an entity.
-const quoteMermaid = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
+// Mermaid labels are quoted strings read as HTML: a quote, `#` (which starts Mermaid's entity
+// codes), `<`, `>` and `&` are written as entity codes, so a name can neither end the string nor
+// add markup (the labels' own line breaks are `<br/>`, added after escaping).
+const MERMAID_ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', '<': '#60;', '>': '#62;', '&': '#38;' };
+const escapeMermaid = (s: string): string => visible(s).replace(/[#"<>&]/g, (c) => MERMAID_ENTITIES[c] as string);
+const quoteMermaid = (s: string): string => `"${escapeMermaid(s)}"`;
+// A comment runs to the end of its line; `%%{` would start a directive, so the name in the
+// comment has no braces or percent signs.
+const commentText = (s: string): string => visible(s).replace(/[{}%]/g, (c) => `#${c.charCodeAt(0)};`);
 
 function toMermaid(g: Genome): string {
-  const lines = ['flowchart LR', `  %% ${g.name || 'genome'}: ${g.nodes.length} nodes, ${g.edges.length} edges`];
+  const lines = ['flowchart LR', `  %% ${commentText(g.name || 'genome')}: ${g.nodes.length} nodes, ${g.edges.length} edges`];
   for (const n of g.nodes) {
-    const label = quoteMermaid(nodeLabel(g, n).join('<br/>'));
+    const label = `"${nodeLabel(g, n).map(escapeMermaid).join('<br/>')}"`;
     // stadium for inputs, subroutine box for outputs, plain boxes for the rest
     const shape = n.role === 'input' ? `([${label}])` : n.role === 'output' ? `[[${label}]]` : `[${label}]`;
     lines.push(`  ${id(n.key)}${shape}`);

@@ -34,12 +34,15 @@ export function packedLength(g: Genome): number {
   return genomeOffsets(g).end;
 }
 
-export function pack(g: Genome): Int32Array {
+export function pack(g: Genome): Int32Array<ArrayBuffer> {
   const at = genomeOffsets(g);
   const effectCount = (at.end - at.effects) / L.EFFECT_WORDS;
   const words = new Int32Array(at.end);
   const floats = new Float32Array(words.buffer);
-  const maxKey = Math.max(-1, ...g.nodes.map((n) => n.key), ...g.edges.map((e) => e.key));
+  // A loop, not Math.max(...keys): a spread of 131072 edge keys overflows the call stack.
+  let maxKey = -1;
+  for (const n of g.nodes) if (n.key > maxKey) maxKey = n.key;
+  for (const e of g.edges) if (e.key > maxKey) maxKey = e.key;
   words.set([
     L.MAGIC, L.LAYOUT_VERSION, g.nodes.length, g.edges.length, effectCount, g.inputs.length,
     g.outputs.length, g.caps.nodes, g.caps.edges, g.caps.effectsPerNode, g.caps.applicationsPerTick,

@@ -71,7 +71,8 @@ export function optimize(engine: Engine, genome: Genome, problem: Problem, optio
     if (result.status === 'non-finite') {
       return { trainLoss, parameters: theta, steps: step - 1, status: 'non-finite', nodeKey: result.nodeKey };
     }
-    if (result.status !== 'ok') throw new Error(`engine: ${result.message}`);
+    // No work budget is set here, so the only other outcome is a trap.
+    if (result.status !== 'ok') throw new Error(`engine: ${result.status === 'trapped' ? result.message : result.status}`);
     theta.set(engine.output(0));
     previous = loss;
   }

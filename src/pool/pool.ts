@@ -4,6 +4,9 @@
 // while the workers already drain it, one genome at a time; every result depends only on (plan,
 // genome id, genome), so any number of workers in any order give the same metric vectors.
 //
+// Over-long genomes are decided by the plan's work budget inside the engine (over_budget, the same
+// on every machine); the wall-clock limit is only the safety net behind it.
+//
 // Failures: each task evaluation has a time limit, counted from when the worker starts it (the
 // worker records each start in shared memory, which the pool polls: no message per evaluation). A
 // worker that dies (its thread exits), throws, or runs past the limit fails its request: the genome
@@ -26,7 +29,10 @@ import { CONTROL, PROGRESS, sharedWords, type Fault, type Queue, type QueueReply
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. */
   workers?: number;
-  /** The limit of one task evaluation of one genome, in ms, from its start; default 60 s. */
+  /**
+   * The wall-clock limit of one task evaluation of one genome, in ms, from its start; default 60 s.
+   * A safety net only (reason `timeout`): the plan's work budget decides over-long genomes.
+   */
   timeLimitMs?: number;
   /**
    * The worker module (default ./worker.ts); tests use one that fails on purpose
@@ -179,7 +185,7 @@ export class EvaluationPool {
     const { queue } = drain;
     const n = queue.ids.length;
     const reason: InvalidReason = timedOut ? 'timeout' : 'crashed';
-    const message = timedOut ? `over ${this.timeLimitMs} ms` : (error instanceof Error ? error.message : String(error));
+    const message = timedOut ? wallClockMessage(this.timeLimitMs) : (error instanceof Error ? error.message : String(error));
     const out: GenomeEvaluation[] = [];
     if (failed !== undefined) {
       out.push(failure(queue.ids[failed.genome] as number, queue.plan, failed.task, reason, message, Date.now() - base - failed.startedAt));
@@ -202,6 +208,14 @@ export class EvaluationPool {
     }
     return [...out, ...(await Promise.all(more)).flat()];
   }
+}
+
+/**
+ * A `timeout`'s message: it is the wall clock, a safety net that depends on the machine, unlike
+ * `over_budget` (the plan's deterministic work budget), so that reports can keep the two apart.
+ */
+export function wallClockMessage(limitMs: number): string {
+  return `wall clock: the evaluation ran past the time limit of ${limitMs} ms (timeLimitMs; the work budget is the plan's workLimit)`;
 }
 
 /** A queue for genomes of the given ids and packed sizes, nothing packed yet. */

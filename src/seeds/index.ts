@@ -2,10 +2,11 @@
 // runs from plain gradient descent through adaptive and sign-based methods to the odd ones out.
 // The order is part of the interface: seeds are listed, documented and numbered in it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { genomeFromJSON, genomeFromMsgpack } from '../genome/codec.ts';
 import type { Genome } from '../genome/types.ts';
 import { InputError, rules } from '../util/errors.ts';
+import { readInputFile, readInputText } from '../util/files.ts';
 import { ADAPTIVE_SEEDS } from './adaptive.ts';
 import { CLASSIC_SEEDS } from './classic.ts';
 import type { Hyper, Seed } from './types.ts';
@@ -39,26 +40,32 @@ export const SEED_PREFIX = 'seed:';
 
 /**
  * The genome a command-line argument names: `seed:NAME` (built with its defaults, some overridden
- * by `hyper`) or the path of a genome file (JSON; msgpack when the name ends in .msgpack).
+ * by `hyper`) or the path of a genome file (JSON, a leading byte order mark allowed; msgpack when
+ * the name ends in .msgpack), read bounded: a regular file below MAX_INPUT_BYTES.
  */
 export function resolveGenome(arg: string, hyper: Partial<Hyper> = {}): Genome {
   if (arg.startsWith(SEED_PREFIX)) {
     const seed = seedByName(arg.slice(SEED_PREFIX.length));
     const names = Object.keys(seed.defaults);
-    for (const key of Object.keys(hyper)) {
-      if (!names.includes(key)) throw new InputError(`hyperparameter ${JSON.stringify(key)} of ${seed.name}`, rules.oneOf(names));
+    // Own keys only: a name such as "__proto__" or "toString" is not a hyperparameter.
+    for (const [key, value] of Object.entries(hyper)) {
+      const field = `hyperparameter ${JSON.stringify(key)} of ${seed.name}`;
+      if (!Object.hasOwn(seed.defaults, key)) throw new InputError(field, rules.oneOf(names));
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(field, rules.finite, value);
     }
     return seed.build(hyper);
   }
   if (Object.keys(hyper).length > 0) {
     throw new InputError('hyperparameters', `apply only to seed:NAME genomes, not to a file`, arg);
   }
-  let bytes: Buffer;
+  const msgpack = arg.endsWith('.msgpack');
+  let content: Buffer | string;
   try {
-    bytes = readFileSync(arg);
+    content = msgpack ? readInputFile(arg, 'genome') : readInputText(arg, 'genome');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError('genome', `must be seed:NAME or a readable genome file: ${reason}`, arg);
+    // A name that is neither a seed nor a file is most often a seed without its prefix.
+    if (error instanceof InputError && !existsSync(arg)) throw new InputError('genome', `must be seed:NAME or a genome file: ${error.rule}`);
+    throw error;
   }
-  return arg.endsWith('.msgpack') ? genomeFromMsgpack(bytes) : genomeFromJSON(bytes.toString('utf8'));
+  return typeof content === 'string' ? genomeFromJSON(content) : genomeFromMsgpack(content);
 }

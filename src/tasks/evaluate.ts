@@ -1,35 +1,54 @@
 // One genome on its tasks (docs/tasks.md): build (or reuse) each task instance from its data seed,
-// train with the episode seed, score the run. Scoring checks validity in a fixed order: an engine
-// error, then a non-finite value, then inactivity (parameters that never moved in the first
-// INACTIVE_STEPS updates); only a run that passes all three gets metrics.
+// train with the episode seed under the plan's work budget, score the run. Scoring checks validity
+// in a fixed order: an engine error, then the work budget, then a non-finite value, then inactivity
+// (parameters that never moved in the first INACTIVE_STEPS updates); only a run that passes all
+// four gets metrics.
 
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { Genome } from '../genome/types.ts';
+import { checkOptimizerRole } from '../optimizer/role.ts';
 import {
   combineTasks, nonFinitePenalty, PENALTY, taskMetrics,
   type GenomeEvaluation, type InvalidReason, type TaskResult,
 } from './metrics.ts';
 import { runProblem } from './problem.ts';
 import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
+import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from './limits.ts';
 import { dataSeed, episodeSeed } from './seeds.ts';
 import { engineStatusCode, trainModel } from './train.ts';
 import type { Dataset, TrainResult } from './types.ts';
+import { InputError, rules } from '../util/errors.ts';
 
 /** One task of an evaluation plan: its reference and settings. */
 export interface PlannedTask extends TaskSettings {
   task: string;
 }
 
-/** What to evaluate genomes on: the seeds' path and the tasks, in order. */
+/** What to evaluate genomes on: the seeds' path, the tasks in order, and the work budget. */
 export interface EvaluationPlan {
   runSeed: number;
   generation: number;
   tasks: PlannedTask[];
+  /**
+   * The engine's work units per update and parameter that one task evaluation may use on average
+   * (src/tasks/limits.ts): its budget is workLimit x steps x parameters.
+   */
+  workLimit: number;
+}
+
+export interface PlanOptions {
+  /** Default DEFAULT_WORK_LIMIT; within WORK_LIMIT_RANGE. */
+  workLimit?: number;
 }
 
 /** A plan for `tasks` (references, each optionally with overrides), defaults filled in and checked. */
-export function makePlan(runSeed: number, generation: number, tasks: readonly (string | ({ task: string } & Partial<TaskSettings>))[]): EvaluationPlan {
+export function makePlan(
+  runSeed: number, generation: number, tasks: readonly (string | ({ task: string } & Partial<TaskSettings>))[], options: PlanOptions = {},
+): EvaluationPlan {
+  const workLimit = options.workLimit ?? DEFAULT_WORK_LIMIT;
+  const [lo, hi] = WORK_LIMIT_RANGE;
+  if (typeof workLimit !== 'number' || !(workLimit >= lo && workLimit <= hi)) throw new InputError('workLimit', rules.between(lo, hi), workLimit);
   return {
     runSeed,
     generation,
@@ -38,7 +57,13 @@ export function makePlan(runSeed: number, generation: number, tasks: readonly (s
       const ref = parseTaskRef(task, `tasks[${i}]`);
       return { task: ref.text, ...taskSettings(ref, overrides, `tasks[${i}]`) };
     }),
+    workLimit,
   };
+}
+
+/** The work units one evaluation of `instance` with `settings` may use: workLimit x steps x parameters. */
+export function workBudget(instance: TaskInstance, settings: TaskSettings, workLimit: number): number {
+  return workLimit * settings.steps * parameterCount(instance);
 }
 
 /** The number of trained parameters (lanes) of an instance. */
@@ -55,6 +80,10 @@ function invalid(task: string, reason: InvalidReason, wallTimeMs: number, extra:
 export function scoreRun(instance: TaskInstance, settings: TaskSettings, run: TrainResult, wallTimeMs: number): TaskResult {
   const outcome = run.outcome;
   if (outcome.status === 'engine_error') return invalid(instance.task, 'engine_error', wallTimeMs, { code: outcome.code });
+  if (outcome.status === 'over_budget') {
+    const message = `work budget: the engine's work passed ${outcome.budget} units (workLimit x steps x parameters) in update ${outcome.step} of ${settings.steps}, at ${outcome.work}`;
+    return invalid(instance.task, 'over_budget', wallTimeMs, { step: outcome.step, message });
+  }
   if (outcome.status === 'non_finite' || !Number.isFinite(run.validationLoss)) {
     const step = outcome.status === 'non_finite' ? outcome.step : settings.steps + 1;
     return invalid(instance.task, 'non_finite', wallTimeMs, { step, penalty: nonFinitePenalty(step, settings.steps) });
@@ -69,15 +98,31 @@ export interface TaskRun {
   result: TaskResult;
 }
 
-/** Trains on one task instance with `seed` as the episode seed; answers with the run and its score. */
-export function runTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, packed?: Int32Array): TaskRun {
+export interface RunTaskOptions {
+  /** pack(genome), when the caller has it. */
+  packed?: Int32Array;
+  /** Work units per update and parameter (EvaluationPlan.workLimit); default DEFAULT_WORK_LIMIT. */
+  workLimit?: number;
+}
+
+/**
+ * Trains on one task instance with `seed` as the episode seed, within its work budget (workBudget);
+ * answers with the run and its score. Throws an InputError if the genome is not in the optimizer
+ * role (trainModel and runProblem check).
+ */
+export function runTask(
+  engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, options: RunTaskOptions = {},
+): TaskRun {
   const started = performance.now();
   let run: TrainResult;
   try {
-    const options = { steps: settings.steps, batchSize: settings.batchSize, seed, ...(packed === undefined ? {} : { packed }) };
+    const train = {
+      steps: settings.steps, batchSize: settings.batchSize, seed, workBudget: workBudget(instance, settings, options.workLimit ?? DEFAULT_WORK_LIMIT),
+      ...(options.packed === undefined ? {} : { packed: options.packed }),
+    };
     run = instance.kind === 'model'
-      ? trainModel(engine, genome, instance.model, trainingRows(instance.train, settings), instance.validation, options)
-      : runProblem(engine, genome, instance.problem, options);
+      ? trainModel(engine, genome, instance.model, trainingRows(instance.train, settings), instance.validation, train)
+      : runProblem(engine, genome, instance.problem, train);
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     const code = engineStatusCode(error.status);
@@ -115,8 +160,10 @@ export function trainingRows(train: Dataset, settings: TaskSettings): Dataset {
 }
 
 /** runTask's score alone. */
-export function evaluateTask(engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, packed?: Int32Array): TaskResult {
-  return runTask(engine, genome, instance, settings, seed, packed).result;
+export function evaluateTask(
+  engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, options: RunTaskOptions = {},
+): TaskResult {
+  return runTask(engine, genome, instance, settings, seed, options).result;
 }
 
 /** Task instances by task and data seed, the most recent `capacity` kept. */
@@ -146,12 +193,15 @@ export interface GenomeEvaluationOptions {
 }
 
 /**
- * Evaluates genome `genomeId` on every task of the plan. An exception that is not an engine error
- * (a bug, never bad input) marks that task `crashed` with its message; the other tasks still run.
+ * Evaluates genome `genomeId` on every task of the plan. A genome that is not in the optimizer role
+ * is refused at once (InputError); an exception inside a task that is not an engine error (a bug,
+ * never bad input) marks that task `crashed` with its message, and the other tasks still run.
  */
 export function evaluateGenome(
   engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions = {},
 ): GenomeEvaluation {
+  // Checked here, outside the per-task catch, so that bad input is refused rather than scored.
+  checkOptimizerRole(genome);
   const cache = options.cache ?? new InstanceCache();
   const results = plan.tasks.map((t, index): TaskResult => {
     options.onTask?.(index);
@@ -159,7 +209,8 @@ export function evaluateGenome(
     const started = performance.now();
     try {
       const instance = cache.get(t.task, dataSeed(path));
-      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), options.packed);
+      const run = { workLimit: plan.workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) };
+      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), run);
     } catch (error) {
       return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
     }

@@ -60,8 +60,7 @@ export function irisData(seed: number): Splits {
   for (let c = 0; c < IRIS.classes; c++) {
     const members = t.label.flatMap((l, row) => (l === c ? [row] : []));
     shuffle(members, rng);
-    train.push(...members.slice(0, IRIS.trainPerClass));
-    validation.push(...members.slice(IRIS.trainPerClass));
+    members.forEach((row, i) => (i < IRIS.trainPerClass ? train : validation).push(row));
   }
   const mean = new Float64Array(IRIS.features);
   const std = new Float64Array(IRIS.features);

@@ -18,17 +18,20 @@ export const LOSS_CAP = 10;
 /** Scales a penalty for the cost objectives, past any real cost (docs/tasks.md, Validity). */
 export const PENALTY_COST_SCALE = 1e6;
 
-export const INVALID_REASONS = ['non_finite', 'inactive', 'timeout', 'engine_error', 'crashed'] as const;
+export const INVALID_REASONS = ['non_finite', 'inactive', 'over_budget', 'timeout', 'engine_error', 'crashed'] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
 /**
  * Each reason's penalty, in normalised-loss units: above LOSS_CAP, so every valid result beats
  * every invalid one, and graded: a run that went non-finite late beats one that went non-finite
  * early (non_finite spans (LOSS_CAP + 1, LOSS_CAP + 2]), which beats one that never moved.
+ * over_budget (the deterministic work budget) sits next to timeout (the wall clock, its safety net)
+ * but apart from it, so that the two stay distinguishable in objective vectors and reports.
  */
 export const PENALTY: Record<InvalidReason, number> = {
   non_finite: LOSS_CAP + 2,
   inactive: LOSS_CAP + 3,
+  over_budget: LOSS_CAP + 3.5,
   timeout: LOSS_CAP + 4,
   engine_error: LOSS_CAP + 5,
   crashed: LOSS_CAP + 6,
@@ -62,7 +65,10 @@ export interface TaskMetrics {
 export interface InvalidDetail {
   reason: InvalidReason;
   penalty: number;
-  /** non_finite: the step (from 1) whose loss, gradient, tick or update was not finite; steps + 1: the final losses. */
+  /**
+   * non_finite: the step (from 1) whose loss, gradient, tick or update was not finite; steps + 1:
+   * the final losses. over_budget: the step whose tick took the work past the budget.
+   */
   step?: number;
   /** engine_error: the engine's status (a name like `out_of_memory`, or `trapped`). */
   code?: string;

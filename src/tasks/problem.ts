@@ -2,15 +2,17 @@
 // does for model tasks, so that both kinds of task are scored the same way. The loop is the one of
 // src/optimizer/driver.ts (same slots, same random streams, same losses: trainLoss[i] is the loss
 // after i updates); in addition it notes whether the parameters moved in the first
-// INACTIVE_STEPS updates and turns engine failures into a status instead of throwing.
+// INACTIVE_STEPS updates and turns engine failures into a status instead of throwing. The engine
+// holds the work budget (options.workBudget) and stops the tick that passes it (docs/engine.md, Work
+// limit), inside the tick, so this loop only reads the outcome.
 
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { Genome } from '../genome/types.ts';
 import { problemStreams, writeOptimizerInputs } from '../optimizer/driver.ts';
 import type { Problem } from '../optimizer/problems.ts';
-import { readsSlot, SLOT } from '../optimizer/role.ts';
-import { engineStatusCode } from './train.ts';
+import { checkOptimizerRole, readsSlot, SLOT } from '../optimizer/role.ts';
+import { checkWorkBudget, engineStatusCode, loadOptions } from './train.ts';
 import type { TrainOptions, TrainResult, TrainStatus } from './types.ts';
 
 /** A genome whose parameters have not moved after this many updates is inactive. */
@@ -21,14 +23,21 @@ function engineFailure(error: unknown): TrainStatus {
   throw error;
 }
 
-/** Runs `genome` on `problem` for `options.steps` updates in `engine` (loaded here). */
+/**
+ * Runs `genome` on `problem` for `options.steps` updates in `engine` (loaded here). Throws an
+ * InputError, before loading, if the genome is not in the optimizer role; every failure of the run
+ * itself is in `outcome`.
+ */
 export function runProblem(engine: Engine, genome: Genome, problem: Problem, options: TrainOptions): TrainResult {
+  checkOptimizerRole(genome);
+  checkWorkBudget(options.workBudget);
   const theta = problem.initial();
   const start = theta.slice();
   const lanes = theta.length;
   const trainLoss = new Float64Array(options.steps + 1);
   const result = (stepsRun: number, outcome: TrainStatus, validationLoss: number, moved: boolean): TrainResult => {
-    const costs = stepsRun > 0 ? engine.costs() : undefined;
+    // No costs when the load failed; a run over its budget in update 1 has the costs of that tick.
+    const costs = stepsRun > 0 || outcome.status === 'over_budget' ? engine.costs() : undefined;
     return {
       trainLoss: trainLoss.subarray(0, stepsRun + 1),
       validationLoss,
@@ -41,7 +50,7 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
     };
   };
   try {
-    engine.load(genome, problem.groups, { seed: options.seed, ...(options.packed === undefined ? {} : { packed: options.packed }) });
+    engine.load(genome, problem.groups, loadOptions(options));
   } catch (error) {
     return result(0, engineFailure(error), Number.NaN, false);
   }
@@ -64,6 +73,9 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
       return result(step - 1, engineFailure(error), Number.NaN, moved);
     }
     if (run.status === 'non-finite') return result(step - 1, { status: 'non_finite', step, nodeKey: run.nodeKey }, Number.NaN, moved);
+    if (run.status === 'work-limit') {
+      return result(step - 1, { status: 'over_budget', step, work: engine.costs().work, budget: options.workBudget ?? Number.POSITIVE_INFINITY }, Number.NaN, moved);
+    }
     if (run.status === 'trapped') return result(step - 1, { status: 'engine_error', code: 'trapped' }, Number.NaN, moved);
     theta.set(engine.output(0));
     if (step <= INACTIVE_STEPS && !moved) moved = theta.some((v, i) => v !== start[i]);

@@ -4,6 +4,7 @@
 // TrainResult.
 
 import type { Engine, TaskData, TaskRequest } from '../engine/engine.ts';
+import type { RunOptions } from '../engine/types.ts';
 import * as Lay from '../engine/layout.ts';
 import * as S from '../engine/status.ts';
 import type { Genome, LaneGroup } from '../genome/types.ts';
@@ -89,6 +90,23 @@ export function checkTrainOptions(options: TrainOptions, trainCount: number): vo
   checkInteger('options.steps', options.steps, 1, MAX_STEPS);
   checkInteger('options.batchSize', options.batchSize, 1, trainCount);
   checkInteger('options.seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+  checkWorkBudget(options.workBudget);
+}
+
+/** Throws unless a work budget, when given, is a number >= 0 (Infinity: no limit). */
+export function checkWorkBudget(budget: number | undefined): void {
+  if (budget !== undefined && !(typeof budget === 'number' && budget >= 0)) {
+    throw new InputError('options.workBudget', 'must be a number of work units, 0 or more', budget);
+  }
+}
+
+/** The engine's load options for a run: its seed, the packed genome and the work budget, when given. */
+export function loadOptions(options: TrainOptions): RunOptions {
+  return {
+    seed: options.seed,
+    ...(options.packed === undefined ? {} : { packed: options.packed }),
+    ...(options.workBudget === undefined ? {} : { workBudget: options.workBudget }),
+  };
 }
 
 function taskData(data: Dataset): TaskData {
@@ -126,17 +144,20 @@ export function trainModel(
   checkDataset('train', train, model);
   checkDataset('validation', validation, model);
   checkTrainOptions(options, train.count);
-  engine.load(genome, modelGroups(model), { seed: options.seed, ...(options.packed === undefined ? {} : { packed: options.packed }) });
+  engine.load(genome, modelGroups(model), loadOptions(options));
   const run = engine.train(taskRequest(model, train, validation, options), {
     seed: options.seed, curvature: readsSlot(genome, SLOT.curvature),
   });
+  const costs = engine.costs();
   let outcome: TrainStatus;
   if (run.outcome === 'trapped') outcome = { status: 'engine_error', code: 'trapped' };
   else if (run.outcome === Lay.OUTCOME_NON_FINITE) {
     outcome = run.nodeKey >= 0 ? { status: 'non_finite', step: run.failStep, nodeKey: run.nodeKey } : { status: 'non_finite', step: run.failStep };
-  } else if (run.outcome === Lay.OUTCOME_ENGINE) outcome = { status: 'engine_error', code: engineStatusCode(run.engineStatus) };
+  } else if (run.outcome === Lay.OUTCOME_WORK_LIMIT) {
+    outcome = { status: 'over_budget', step: run.failStep, work: costs.work, budget: options.workBudget ?? Number.POSITIVE_INFINITY };
+  }
+  else if (run.outcome === Lay.OUTCOME_ENGINE) outcome = { status: 'engine_error', code: engineStatusCode(run.engineStatus) };
   else outcome = { status: 'ok' };
-  const costs = engine.costs();
   const lanes = modelParameters(model);
   return {
     trainLoss: run.trainLoss,

@@ -12,10 +12,12 @@ export interface TrainOptions {
   batchSize: number;
   seed: number;           // the episode seed
   packed?: Int32Array;    // pack(genome), when the caller has it (the pool's workers): not packed again
+  workBudget?: number;    // the engine's work units the whole run may use (docs/tasks.md, Work budget); default: no limit
 }
 export type TrainStatus =
   | { status: 'ok' }
   | { status: 'non_finite'; step: number; nodeKey?: number } // nodeKey: the genome node whose value was not finite
+  | { status: 'over_budget'; step: number; work: number; budget: number } // step: the update whose tick took the work (since load) past the budget
   | { status: 'engine_error'; code: string };
 export interface TrainResult {
   trainLoss: Float64Array;   // steps + 1 values: at init, before each update, after the last (like optimize())

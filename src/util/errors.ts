@@ -44,3 +44,18 @@ export const rules = {
   format: 'must be "l2l-genome"',
   version: 'must be 1',
 } as const;
+
+/**
+ * A file that could not be read or written for a reason outside the user's input (a full disk, an
+ * I/O error): `field` names the flag or file, `path` the path. The command fails (exit 1).
+ */
+export class FileSystemError extends Error {
+  override readonly name = 'FileSystemError';
+  constructor(
+    readonly field: string,
+    readonly path: string,
+    readonly rule: string,
+  ) {
+    super(`${field}: path ${JSON.stringify(path)} ${rule}`);
+  }
+}

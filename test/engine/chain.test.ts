@@ -10,6 +10,8 @@ import type { EdgeGene, Genome, LaneGroup, NodeGene, OpName } from '../../src/ge
 import { parseGenome } from '../../src/genome/parse.ts';
 import { ReferenceEngine } from './reference/interpreter.ts';
 import { diffLanes, diffResult } from './reference/compare.ts';
+import { LONG_CHAIN_GROUPS, LONG_CHAIN_TICKS, longChainGenome, longChainInputs, runLongChain } from './long-chain.ts';
+import { inMainThread } from './main-thread.ts';
 import { Rng } from './random-graph.ts';
 
 const CHAIN_OPS: OpName[] = [
@@ -108,6 +110,25 @@ describe('compiled chains', () => {
     expect(compiled.compiledChains.failed).toEqual([]);
     expect(compiled.compiledChains.compiled).toBeGreaterThan(300);
     expect(kernels.compiledChains.compiled).toBe(0);
+  });
+
+  it('compile a chain of 1,000 plain lane nodes in the main thread, bit for bit with the kernels and the reference', async () => {
+    // Its code is hundreds of kilobytes: the writer once appended it with push(...bytes), which
+    // overflowed the main thread's stack (`l2l eval`), and chains of about 500 nodes or more ran
+    // through the kernels. The compiled run is in a fresh process's main thread.
+    const child = inMainThread<Awaited<ReturnType<typeof runLongChain>>>(new URL('./long-chain.ts', import.meta.url), 'runLongChain', { compile: true });
+    expect(child).toMatchObject({ compiled: 1, failed: [] });
+    const plain = await runLongChain({ compile: false });
+    expect(plain.compiled).toBe(0);
+    const ref = new ReferenceEngine(longChainGenome(), LONG_CHAIN_GROUPS, { seed: 4 });
+    for (let t = 1; t <= LONG_CHAIN_TICKS; t++) {
+      longChainInputs(ref.lanes, t).forEach((d, s) => ref.input(s).set(d));
+      expect(ref.run(1)).toEqual({ status: 'ok' });
+      const expected = Array.from(new Int32Array(ref.output(0).slice().buffer));
+      expect(child.outputs[t - 1], `tick ${t}: compiled`).toEqual(expected);
+      expect(plain.outputs[t - 1], `tick ${t}: kernels`).toEqual(expected);
+      expect(new Set(expected).size).toBeGreaterThan(10); // the chain computes something that varies
+    }
   });
 
   it('stop on a non-finite value that a later node of the chain hides', () => {

@@ -135,7 +135,7 @@ describe('running', () => {
       expect(engine.tick).toBe(2);
       const c = engine.costs();
       expect(c.ticks).toBe(2);
-      expect(c.work).toBe(c.nodeLaneEvaluations + c.edgeLaneTraversals + c.effectApplications);
+      expect(c.work).toBe(c.nodeLaneEvaluations + c.edgeLaneTraversals + c.effectApplications + c.effectSearch);
     }
   });
 

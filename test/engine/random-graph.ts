@@ -235,7 +235,9 @@ export function randomGenome(rng: Rng, options: GraphOptions = {}): Genome {
 export function extremeGenome(rng: Rng, g: Genome, options: { keys: boolean }): void {
   const big = (): number => rng.pick([3.4e38, -3.4e38, 1e30, -1e-38, 1e-45, 0, 999999, -1000000]);
   if (options.keys && rng.chance(0.3)) {
-    const shift = 0x7ffffffe - Math.max(...g.nodes.map((n) => n.key), ...g.edges.map((e) => e.key)) - rng.int(0, 6);
+    let largest = 0;
+    for (const x of [...g.nodes, ...g.edges]) largest = Math.max(largest, x.key);
+    const shift = 0x7ffffffe - largest - rng.int(0, 6);
     for (const n of g.nodes) n.key += shift;
     for (const e of g.edges) {
       e.key += shift;

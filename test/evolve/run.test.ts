@@ -38,9 +38,9 @@ describe('evolve', () => {
 
   it('runs generations, writes the run directory and keeps evolved genomes', async () => {
     const out = dir();
-    const { state, final } = await evolve(small(), { out, evaluator: inThread });
+    const { state, final: last } = await evolve({ config: small() }, { out, evaluator: inThread });
     expect(state.generation).toBe(4);
-    expect(readdirSync(out).sort()).toEqual(['checkpoint.msgpack', 'config.json', 'final-front.json', 'fronts', 'metrics.jsonl']);
+    expect(readdirSync(out).sort()).toEqual(['checkpoint.msgpack', 'checkpoint.prev.msgpack', 'config.json', 'final-front.json', 'fronts', 'metrics.jsonl']);
     expect(readdirSync(join(out, 'fronts'))).toHaveLength(4);
     const metrics = readMetrics(out);
     expect(metrics.map((m) => m.generation)).toEqual([0, 1, 2, 3]);
@@ -56,6 +56,7 @@ describe('evolve', () => {
     expect(metrics.map((m) => m.report !== null)).toEqual([true, false, false, true]);
     expect(metrics[0]?.report?.seeds).toBeGreaterThan(0);
     expect(metrics[3]?.report?.hypervolume).toBeGreaterThan(0);
+    const final = last as NonNullable<typeof last>;
     expect(final.reportHypervolume).toMatchObject({ first: { generation: 0 }, last: { generation: 3, hypervolume: metrics[3]?.report?.hypervolume } });
     // Survivors carry their lifetime record: ranked, per task, by their mean over the generations they lived.
     expect(Math.max(...state.population.flatMap((m) => Object.values(m.record ?? {}).map((r) => r.count)))).toBeGreaterThanOrEqual(2);
@@ -68,32 +69,32 @@ describe('evolve', () => {
 
   it('gives the same run for the same seed, another for another seed', async () => {
     const [a, b, c] = [dir(), dir(), dir()];
-    await evolve(small(3), { out: a, evaluator: inThread });
-    await evolve(small(3), { out: b, evaluator: inThread });
-    await evolve(small(4), { out: c, evaluator: inThread });
+    await evolve({ config: small(3) }, { out: a, evaluator: inThread });
+    await evolve({ config: small(3) }, { out: b, evaluator: inThread });
+    await evolve({ config: small(4) }, { out: c, evaluator: inThread });
     expect(lines(a)).toEqual(lines(b));
     expect(lines(a)).not.toEqual(lines(c));
   });
 
   it('resumes from its checkpoint exactly as if it had not stopped', async () => {
     const whole = dir();
-    await evolve(small(), { out: whole, evaluator: inThread });
+    await evolve({ config: small() }, { out: whole, evaluator: inThread });
     const broken = dir();
     const failing: Evaluator = async (candidates, plan) => {
       if (plan.generation === 2) throw new Error('the machine went away');
       return inThread(candidates, plan);
     };
-    await expect(evolve(small(), { out: broken, evaluator: failing })).rejects.toThrow('the machine went away');
+    await expect(evolve({ config: small() }, { out: broken, evaluator: failing })).rejects.toThrow('the machine went away');
     expect(readCheckpoint(broken).state.generation).toBe(2);
-    await evolve(small(), { out: broken, resume: true, evaluator: inThread });
+    await evolve({ resume: {} }, { out: broken, evaluator: inThread });
     expect(lines(broken)).toEqual(lines(whole));
     expect(readCheckpoint(broken).state).toEqual(readCheckpoint(whole).state);
   });
 
   it('can select with novelty as a fifth objective, keeping an archive of novel genomes', async () => {
     const [plain, novel] = [dir(), dir()];
-    await evolve(small(), { out: plain, evaluator: inThread });
-    await evolve({ ...small(), novelty: true }, { out: novel, evaluator: inThread });
+    await evolve({ config: small() }, { out: plain, evaluator: inThread });
+    await evolve({ config: { ...small(), novelty: true } }, { out: novel, evaluator: inThread });
     expect(readCheckpoint(plain).state.novelty.descriptors).toHaveLength(0);
     expect(readCheckpoint(novel).state.novelty.descriptors.length).toBeGreaterThan(0);
     expect(lines(novel)).not.toEqual(lines(plain));
@@ -102,8 +103,8 @@ describe('evolve', () => {
   it('gives the pool\'s 2 workers the same run as one thread', async () => {
     const [a, b] = [dir(), dir()];
     const config = { ...small(), generations: 2, workers: 2 };
-    await evolve(config, { out: a });
-    await evolve(config, { out: b, evaluator: inThread });
+    await evolve({ config }, { out: a });
+    await evolve({ config }, { out: b, evaluator: inThread });
     expect(lines(a)).toEqual(lines(b));
   }, 60_000);
 });

@@ -222,6 +222,15 @@ describe('relative-rank stagnation', () => {
     expect(last).toEqual([true, true, true]);
     expect(updateStagnation(state, members, [0.9, 0.5, 0.1], protectedCfg, 5).reproduces).toEqual([true, false, false]);
   });
+
+  it('ranks a species of a million members (no spread of its fitness into Math.max)', () => {
+    const state = speciate([0, 10], initialSpecies<number>(cfg), distance, cfg, 0).state;
+    const n = 1_000_000;
+    const fitness = Array.from({ length: n + 1 }, (_, i) => (i === 123_456 ? 0.75 : i === n ? 0.5 : 0.25));
+    const big = Array.from({ length: n }, (_, i) => i);
+    const r = updateStagnation(state, [big, [n]], fitness, cfg, 0);
+    expect(r.state.species.map((s) => [s.bestRank, s.bestGap])).toEqual([[0, 0], [1, 0.25]]);
+  });
 });
 
 describe('allocateOffspring', () => {

@@ -45,6 +45,38 @@ describe('l2l evolve', () => {
     expect(summary).toContain('30 of 30 generations done');
   }, 120_000);
 
+  it('resumes a run killed with SIGKILL during generation 0', async () => {
+    const whole = join(mkdtempSync(join(tmpdir(), 'l2l-whole0-')), 'run');
+    const killed = join(mkdtempSync(join(tmpdir(), 'l2l-killed0-')), 'run');
+    const args = ['evolve', '--generations', '3', '--population', '30', '--tasks', 'quadratic', '--seed', '2', '--workers', '1'];
+    await cli(...args, '--out', whole);
+    const child = spawn(process.execPath, ['bin/l2l.mjs', ...args, '--out', killed], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let waited = 0; waited < 60_000 && !existsSync(join(killed, 'checkpoint.msgpack')); waited += 5) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(readCheckpoint(killed).state.generation).toBe(0);
+    await cli('evolve', '--resume', killed);
+    expect(lines(killed)).toEqual(lines(whole));
+  }, 120_000);
+
+  it('lets one of two processes write a run directory: two fresh runs, then two resumes', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'l2l-two-')), 'run');
+    const args = ['evolve', '--generations', '60', '--population', '40', '--tasks', 'quadratic,linreg-8', '--seed', '3', '--workers', '1'];
+    const settle = (p: Promise<unknown>) => p.then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+    const fresh = await Promise.all([settle(cli(...args, '--out', dir)), settle(cli(...args, '--out', dir))]);
+    expect(fresh.map((r) => r.code).sort()).toEqual([0, 2]);
+    expect(fresh.find((r) => r.code === 2)?.stderr).toMatch(/--out must name a (new or empty folder|run directory no other process is writing)/);
+    expect(readMetrics(dir).map((m) => m.generation)).toEqual([...Array(60).keys()]);
+
+    const resumed = await Promise.all([settle(cli('evolve', '--resume', dir, '--generations', '80')), settle(cli('evolve', '--resume', dir, '--generations', '80'))]);
+    expect(resumed.map((r) => r.code).sort()).toEqual([0, 2]);
+    expect(resumed.find((r) => r.code === 2)?.stderr).toContain('--resume must name a run directory no other process is writing');
+    expect(readMetrics(dir).map((m) => m.generation)).toEqual([...Array(80).keys()]);
+  }, 180_000);
+
   it('takes a YAML or JSON config file, and refuses unknown keys', async () => {
     const base = mkdtempSync(join(tmpdir(), 'l2l-config-'));
     writeFileSync(join(base, 'run.yaml'), 'population: 30\ngenerations: 2\ncurriculum:\n  tasks:\n    - task: quadratic\n  tasksPerGeneration: 1\n  steps: { min: 5, max: 10 }\n  heldOut: []\n');

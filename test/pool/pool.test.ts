@@ -73,7 +73,10 @@ describe('evaluation pool', () => {
     const started = performance.now();
     const results = await two.evaluate(candidates.slice(0, 4), plan, { fault: { genomeId: victim.id, kind: 'hang' } });
     expect(performance.now() - started).toBeGreaterThanOrEqual(3000);
-    expect(results.find((r) => r.genomeId === victim.id)).toMatchObject({ status: 'invalid', reason: 'timeout', penalty: PENALTY.timeout });
+    // The wall clock, and the message says so: reports keep it apart from over_budget.
+    expect(results.find((r) => r.genomeId === victim.id)).toMatchObject({
+      status: 'invalid', reason: 'timeout', penalty: PENALTY.timeout, message: expect.stringMatching(/^wall clock: .* time limit of 3000 ms/),
+    });
     const reasons = (rs: GenomeEvaluation[]) => rs.map((r) => (r.status === 'ok' ? 'ok' : r.reason));
     expect(reasons(results.filter((r) => r.genomeId !== victim.id))).not.toContain('timeout');
     expect(reasons(results)).not.toContain('crashed');
@@ -96,5 +99,8 @@ describe('evaluation pool', () => {
     await expect(one.evaluate(twice, plan)).rejects.toThrow('candidates[1].id must be unique (got 100)');
     const notOptimizer = { id: 1, genome: { ...(candidates[0] as Candidate).genome, outputs: [] } };
     await expect(one.evaluate([notOptimizer], plan)).rejects.toThrow(/^outputs must be the optimizer role's one slot/);
+    const genome = (candidates[0] as Candidate).genome;
+    const renamed = { id: 1, genome: { ...genome, inputs: genome.inputs.map((s, i) => (i === 0 ? { ...s, name: 'grad' } : s)) } };
+    await expect(one.evaluate([renamed], plan)).rejects.toThrow(/^inputs must be the optimizer role's slots/);
   });
 });

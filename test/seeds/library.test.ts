@@ -49,7 +49,7 @@ describe('the registry', () => {
     expect(resolveGenome(json)).toEqual(adam.build());
     expect(resolveGenome(msgpack)).toEqual(adam.build());
     expect(() => resolveGenome(json, { lr: 1 })).toThrow('hyperparameters apply only to seed:NAME genomes, not to a file');
-    expect(() => resolveGenome(join(dir, 'none.json'))).toThrow(/^genome must be seed:NAME or a readable genome file: ENOENT/);
+    expect(() => resolveGenome(join(dir, 'none.json'))).toThrow(/^genome must be seed:NAME or a genome file: path ".*none.json" does not exist \(ENOENT\)$/);
     writeFileSync(json, '{"format": "l2l-genome"');
     expect(() => resolveGenome(json)).toThrow(/^genome must be valid JSON: /);
   });

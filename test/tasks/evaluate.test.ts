@@ -65,7 +65,7 @@ describe('validity', () => {
     expect(result).toMatchObject({ status: 'invalid', reason: 'crashed', message: 'bug', penalty: PENALTY.crashed });
   });
 
-  it('checks in order: engine error, then non-finite, then inactive', () => {
+  it('checks in order: engine error, then the work budget, then non-finite, then inactive', () => {
     const instance = buildTask('quadratic', 0);
     const settings = { steps: 10, batchSize: 1 };
     const run = (over: Partial<TrainResult>): TrainResult => ({
@@ -73,6 +73,8 @@ describe('validity', () => {
       outcome: { status: 'ok' }, workPerStepPerParameter: 1, stateBytesPerParameter: 0, ...over,
     });
     expect(scoreRun(instance, settings, run({ outcome: { status: 'engine_error', code: 'bad_argument' } }), 0)).toMatchObject({ reason: 'engine_error', code: 'bad_argument' });
+    const over = run({ outcome: { status: 'over_budget', step: 4, work: 1601, budget: 1600 }, validationLoss: Number.NaN, stepsRun: 3 });
+    expect(scoreRun(instance, settings, over, 0)).toMatchObject({ reason: 'over_budget', step: 4, penalty: PENALTY.over_budget });
     expect(scoreRun(instance, settings, run({ outcome: { status: 'non_finite', step: 3 } }), 0)).toMatchObject({ reason: 'non_finite', step: 3 });
     expect(scoreRun(instance, settings, run({ validationLoss: Number.NaN, parametersChanged: true }), 0)).toMatchObject({ reason: 'non_finite', step: 11 });
     expect(scoreRun(instance, settings, run({}), 0)).toMatchObject({ reason: 'inactive' });

@@ -75,6 +75,44 @@ describe('exportGenome', () => {
   });
 });
 
+describe('exportGenome with hostile names', () => {
+  // Names are user text: none may end a string, a comment or a line of the output.
+  const HOSTILE = ['two\nlines', 'cr\rlf\r\n', 'say "hi"', 'back\\slash \\N \\G', '%% not a comment', '"] --> x["', '} digraph x {',
+    '%%{init: {"theme": "dark"}}%%', '<b>bold</b> &amp; #quot;', 'tab\there\u0000\u001b\u2028end'];
+  const named = (name: string): Genome => {
+    const g = parseGenome(emaJSON());
+    return { ...g, name, inputs: [{ name, width: 'lane' }], outputs: [{ name }] };
+  };
+  // The output outside its quoted strings (DOT strings may hold escaped quotes, Mermaid's none).
+  const dotFrame = (text: string): string => text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const mermaidFrame = (text: string): string => text.replace(/"[^"]*"/g, '""').replace(/^ {2}%% .*$/m, '  %%');
+
+  it('keep the lines and the structure of DOT and Mermaid whatever the names', () => {
+    const plain = named('plain');
+    const plainDot = exportGenome(plain, 'dot');
+    const plainMermaid = exportGenome(plain, 'mermaid');
+    for (const name of HOSTILE) {
+      const dot = exportGenome(named(name), 'dot');
+      expect(dot.split('\n'), JSON.stringify(name)).toHaveLength(plainDot.split('\n').length);
+      expect(dotFrame(dot), JSON.stringify(name)).toBe(dotFrame(plainDot));
+      const mermaid = exportGenome(named(name), 'mermaid');
+      expect(mermaid.split('\n'), JSON.stringify(name)).toHaveLength(plainMermaid.split('\n').length);
+      expect(mermaidFrame(mermaid), JSON.stringify(name)).toBe(mermaidFrame(plainMermaid));
+      expect(mermaid.split('\n')[1], JSON.stringify(name)).toMatch(/^ {2}%% [^{}%]*: 2 nodes, 2 edges$/);
+    }
+  });
+
+  it('escape names where they appear: DOT backslashes and quotes, Mermaid entity codes, visible control characters', () => {
+    const dot = exportGenome(named('a\n"b"\\'), 'dot');
+    expect(dot).toContain('digraph "a\\\\n\\"b\\"\\\\" {');
+    expect(dot).toContain('n0 [label="in 0: a\\\\n\\"b\\"\\\\"');
+    const mermaid = exportGenome(named('a\n"b" <i>#1</i> %%{x}'), 'mermaid');
+    expect(mermaid).toContain('  %% a\\n"b" <i>#1</i> #37;#37;#123;x#125;: 2 nodes, 2 edges');
+    expect(mermaid).toContain('n0(["in 0: a\\n#quot;b#quot; #60;i#62;#35;1#60;/i#62; %%{x}"])');
+    expect(mermaid).toContain('n1[["out 0: a\\n#quot;b#quot; #60;i#62;#35;1#60;/i#62; %%{x}<br/>identity"]]');
+  });
+});
+
 describe('stateBytesPerParameter', () => {
   it('counts lane values carried across ticks (Adam: m and v, 8 bytes)', () => {
     const g = adamGenome();

@@ -27,6 +27,8 @@ export interface EffectContext {
   applications: number;
   /** Total effect applications over the run. */
   applied: number;
+  /** Edges examined by effects over the run (docs/engine.md, Costs). */
+  effectSearch: number;
   noops: Record<NoopReason, number>;
   history: HistoryEntry[];
   /** Entries not kept once the history holds LOG_CAPACITY. */
@@ -51,12 +53,12 @@ type Target = { edge: EdgeState } | { node: NodeState };
 function applyEffect(ctx: EffectContext, actor: NodeState, fx: EffectState, position: number, act: number): void {
   let targets: Target[];
   if (EDGE_KINDS.includes(fx.kind)) {
-    targets = selectEdges(ctx.graph, actor.key, fx, position, ctx.t, ctx.hash).map((edge) => ({ edge }));
+    targets = selectEdges(ctx.graph, actor.key, fx, position, ctx.t, ctx.hash, ctx).map((edge) => ({ edge }));
   } else if (fx.target === 'self') {
     targets = [{ node: actor }];
   } else {
     const keys: number[] = [];
-    for (const e of selectEdges(ctx.graph, actor.key, fx, position, ctx.t, ctx.hash)) {
+    for (const e of selectEdges(ctx.graph, actor.key, fx, position, ctx.t, ctx.hash, ctx)) {
       const far = fx.direction === 'out' ? e.target : e.source;
       if (!keys.includes(far)) keys.push(far);
     }
@@ -220,10 +222,17 @@ function applyOne(ctx: EffectContext, actor: NodeState, fx: EffectState, target:
       if (n.role === 'input') return 'role';
       if (!Number.isFinite(v) || Math.abs(v) > LIMIT) return 'range';
       if (g.edges.size >= g.caps.edges) return 'cap-edges';
-      for (const e of g.edges.values()) {
-        if (e.source === actor.key && e.target === n.key && e.port === port && e.delay === delay) return 'duplicate';
+      // The duplicate check examines every edge leaving the actor; the cycle check every edge
+      // leaving a node that the target reaches through enabled delay-0 edges (the target included).
+      const leaving = (keys: Set<number>): EdgeState[] => [...g.edges.values()].filter((e) => keys.has(e.source));
+      const own = leaving(new Set([actor.key]));
+      ctx.effectSearch += own.length;
+      if (own.some((e) => e.target === n.key && e.port === port && e.delay === delay)) return 'duplicate';
+      if (delay === 0) {
+        const reached = g.delayZeroReach(n.key);
+        ctx.effectSearch += leaving(reached).length;
+        if (reached.has(actor.key)) return 'cycle';
       }
-      if (delay === 0 && g.delayZeroPath(n.key, actor.key)) return 'cycle';
       const e = addEdge(ctx, actor.key, n.key, port, v, delay);
       log(ctx, 'edge-create', e.key, e.source, e.target);
       return null;
@@ -231,6 +240,7 @@ function applyOne(ctx: EffectContext, actor: NodeState, fx: EffectState, target:
     case 'node-delete': {
       if (n.role !== 'hidden') return 'role';
       const touching = g.sortedEdges().filter((e) => e.source === n.key || e.target === n.key);
+      ctx.effectSearch += touching.length;
       for (const e of touching) {
         g.edges.delete(e.key);
         log(ctx, 'edge-delete', e.key);

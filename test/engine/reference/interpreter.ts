@@ -38,7 +38,7 @@ export class ReferenceEngine {
     this.inputs = genome.inputs.map((s) => new Float32Array(s.width === 'lane' ? this.lanes : 1));
     this.outputs = genome.outputs.map(() => new Float32Array(this.lanes));
     this.ledger = {
-      graph: this.state, t: 0, hash: this.hash, lanes: this.lanes, applications: 0, applied: 0,
+      graph: this.state, t: 0, hash: this.hash, lanes: this.lanes, applications: 0, applied: 0, effectSearch: 0,
       noops: Object.fromEntries(NOOP_REASON_NAMES.map((r) => [r, 0])) as Record<NoopReason, number>,
       history: [], dropped: 0,
     };
@@ -156,7 +156,8 @@ export class ReferenceEngine {
       nodeLaneEvaluations: c.nodeLaneEvaluations,
       edgeLaneTraversals: c.edgeLaneTraversals,
       effectApplications: this.ledger.applied,
-      work: c.nodeLaneEvaluations + c.edgeLaneTraversals + this.ledger.applied,
+      effectSearch: this.ledger.effectSearch,
+      work: c.nodeLaneEvaluations + c.edgeLaneTraversals + this.ledger.applied + this.ledger.effectSearch,
       stateBytesPerLane: 4 * stateWords,
       graphBytes: 4 * (HEADER_WORDS + g.inputWidths.length + g.nodes.size * NODE_WORDS + g.edges.size * EDGE_WORDS + effects * EFFECT_WORDS),
       ticks: this.tick,

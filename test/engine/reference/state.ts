@@ -155,13 +155,12 @@ export class GraphState {
     return [...this.edges.values()].sort((a, b) => a.key - b.key);
   }
 
-  /** Is there a path of enabled delay-0 edges from `from` to `to` (of length 0 when from == to)? */
-  delayZeroPath(from: number, to: number): boolean {
+  /** The nodes reachable from `from` through enabled delay-0 edges, `from` included. */
+  delayZeroReach(from: number): Set<number> {
     const seen = new Set<number>([from]);
     const stack = [from];
     while (stack.length > 0) {
       const n = stack.pop() as number;
-      if (n === to) return true;
       for (const e of this.edges.values()) {
         if (e.enabled && e.delay === 0 && e.source === n && !seen.has(e.target)) {
           seen.add(e.target);
@@ -169,6 +168,6 @@ export class GraphState {
         }
       }
     }
-    return false;
+    return seen;
   }
 }

@@ -1,0 +1,41 @@
+// `l2l inspect DIR`: a summary of a run directory: per generation the report and plan
+// hypervolumes, the front size, species, invalid genomes and tasks; then the last generation's best
+// objectives and the unlocked tasks. The files are read checked (src/evolve/rundir.ts).
+
+import { Argument, Command } from 'commander';
+import { readCheckpoint, readMetrics } from '../evolve/rundir.ts';
+import { positional } from './flags.ts';
+import type { CliCommand, CliIO } from './io.ts';
+
+export function inspectCommand(io: CliIO): CliCommand {
+  const command = new Command('inspect')
+    .summary('summarise a run directory')
+    .description('Summarise a run directory of l2l evolve: hypervolume, front size, species and invalid genomes per generation.')
+    .usage('<DIR>')
+    .addArgument(new Argument('[DIR]', 'a run directory (l2l evolve --out)'));
+  return { command, run: (cmd) => runInspect(positional(cmd.args[0], 'run directory', 'l2l inspect <DIR>'), io) };
+}
+
+function runInspect(dir: string, io: CliIO): number {
+  const { config, state } = readCheckpoint(dir);
+  const metrics = readMetrics(dir);
+  const lines = [
+    `run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done`,
+    'generation  report hv  plan hv  front  species  invalid  tasks',
+  ];
+  for (const m of metrics) {
+    const invalid = Object.values(m.invalid).reduce((a, b) => a + b, 0);
+    const report = m.report === null ? '-' : m.report.hypervolume.toFixed(4);
+    lines.push(`${String(m.generation).padStart(10)}  ${report.padStart(9)}  ${m.hypervolume.toFixed(4).padStart(7)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${m.tasks.join(',')} (${m.steps} steps)`);
+  }
+  const last = metrics.at(-1);
+  if (last !== undefined) {
+    lines.push(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}`);
+    lines.push(`unlocked tasks: ${last.unlocked.join(', ')}`);
+  }
+  const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;
+  if (seeds !== undefined) lines.push(`report hv of the 26 seeds themselves: ${seeds.toFixed(4)}`);
+  lines.push('report hv: the front evaluated on the fixed report plan (every curriculum and held-out task), comparable across generations; plan hv: on the generation\'s own tasks, not comparable');
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}

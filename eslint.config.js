@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // Spreading an array into a call passes each element as an argument: data-sized arrays
+    // overflow the stack (a 125,000-edge genome did). Loop, or use set() on typed arrays.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.property.name=/^(push|unshift|max|min|apply|fromCharCode)$/] > SpreadElement',
+        message: 'no spread of an array into push/unshift/Math.max/Math.min: it overflows the stack on large arrays; loop instead',
+      }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

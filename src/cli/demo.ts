@@ -89,7 +89,7 @@ function spikingDemo(engine: Engine, print: Print): void {
   for (const entry of history) counts.set(entry.event, (counts.get(entry.event) ?? 0) + 1);
   const weights = (g: typeof genome): string => {
     const w = g.edges.map((e) => e.weight);
-    return `mean ${(w.reduce((a, b) => a + b, 0) / w.length).toFixed(3)}, max ${Math.max(...w).toFixed(3)}`;
+    return `mean ${(w.reduce((a, b) => a + b, 0) / w.length).toFixed(3)}, max ${w.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY).toFixed(3)}`;
   };
   print(`  synaptic weights: before ${weights(genome)}; after ${weights(after)}`);
   print(`  structure: ${before.nodes} -> ${after.nodes.length} nodes, ${before.edges} -> ${after.edges.length} edges; ` +

@@ -23,11 +23,11 @@ function argumentRow(argument: Argument): string {
 function commandSection(command: Command): string[] {
   const lines = [`## l2l ${command.name()}`, '', '```', `l2l ${command.name()} ${command.usage()}`.trimEnd(), '```', '', command.description(), ''];
   if (command.registeredArguments.length > 0) {
-    lines.push('| argument | meaning |', '|---|---|', ...command.registeredArguments.map(argumentRow), '');
+    lines.push('| argument | meaning |', '|---|---|', command.registeredArguments.map(argumentRow).join('\n'), '');
   }
   const options = command.options.filter((o) => o.long !== '--help');
   if (options.length > 0) {
-    lines.push('| flag | meaning | default | values |', '|---|---|---|---|', ...options.map(flagRow), '');
+    lines.push('| flag | meaning | default | values |', '|---|---|---|---|', options.map(flagRow).join('\n'), '');
   } else {
     lines.push('No flags.', '');
   }

@@ -132,8 +132,7 @@ function formatReport(r: EvalReport, every: number): string {
     : r.status === 'over-budget' ? ` (stopped: over --work-limit in update ${r.steps + 1})` : '';
   lines.push(`final loss ${exp(r.finalLoss)} after ${r.steps} steps, from ${exp(r.initialLoss)}; status ${r.status}${stopped}`);
   lines.push(`state ${r.stateBytesPerParameter} bytes per parameter; work ${r.workPerStepPerParameter.toFixed(1)} per step per parameter`);
-  lines.push(...formatResult(r.result));
-  return `${lines.join('\n')}\n`;
+  return `${lines.concat(formatResult(r.result)).join('\n')}\n`;
 }
 
 function formatCombined(e: GenomeEvaluation): string {

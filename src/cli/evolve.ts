@@ -138,6 +138,7 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
       ...(interrupt === undefined ? {} : { signal: interrupt.signal }),
       onStart: (info) => {
         generation = info.generation;
+        for (const note of info.notes) progress.note(`l2l: ${note}`);
         if (info.resumed) progress.note(`resuming ${out} at generation ${info.generation} of ${info.config.generations}`);
         progress.start(info.generation, info.config.generations);
       },

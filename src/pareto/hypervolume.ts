@@ -47,7 +47,7 @@ function strictlyBetter(p: ObjectiveRow, ref: readonly number[]): boolean {
 /** Hypervolume of the first `m` coordinates of `points`, all strictly inside `ref`. */
 function sweep(points: number[][], ref: readonly number[], m: number): number {
   if (points.length === 0) return 0;
-  if (m === 1) return (ref[0] as number) - Math.min(...points.map((p) => p[0] as number));
+  if (m === 1) return (ref[0] as number) - points.reduce((lo, p) => Math.min(lo, p[0] as number), Number.POSITIVE_INFINITY);
   if (m === 2) return area2(points, ref);
   if (m === 3) return volume3(points, ref);
   const last = m - 1;

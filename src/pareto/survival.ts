@@ -39,7 +39,7 @@ export function surviveRanked(ranking: Ranking, k: number): number[] {
     const room = k - chosen.length;
     if (room === 0) break;
     if (front.length <= room) {
-      chosen.push(...front);
+      for (const i of front) chosen.push(i);
       continue;
     }
     const crowding = ranking.crowding;
@@ -49,7 +49,7 @@ export function surviveRanked(ranking: Ranking, k: number): number[] {
       if (ca === cb) return a - b;
       return ca > cb ? -1 : 1;
     });
-    chosen.push(...byCrowding.slice(0, room));
+    for (const i of byCrowding.slice(0, room)) chosen.push(i);
     break;
   }
   return chosen;

@@ -94,7 +94,8 @@ export class GenomeBuilder {
   /** The genome, parsed (so every rule of the format is checked). */
   build(): Genome {
     if (this.out === undefined) throw new Error(`${this.name}: no output node`);
-    const maxDelay = Math.max(1, ...[...this.edges.values()].map((e) => e.delay));
+    let maxDelay = 1;
+    for (const e of this.edges.values()) maxDelay = Math.max(maxDelay, e.delay);
     return parseGenome({
       format: 'l2l-genome',
       version: 1,

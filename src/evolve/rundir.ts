@@ -18,6 +18,7 @@
 // computed, and a bad file is named with the rule it breaks.
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, linkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Genome } from '../genome/types.ts';
 import { InputError } from '../util/errors.ts';
@@ -118,7 +119,7 @@ function removeDeadBuilds(dir: string): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (Number.isInteger(pid) && pid !== process.pid && !holderAlive({ pid, host: '', since: '', started: '' })) {
+    if (Number.isInteger(pid) && pid !== process.pid && !holderAlive({ pid, host: hostname(), since: '', started: '' })) {
       rmSync(join(parent, name), { recursive: true, force: true });
     }
   }

@@ -71,6 +71,16 @@ describe('the run directory', () => {
     await expect(evolve({ config: small() }, { out: '/proc/l2l-run', evaluator: inThread })).rejects.toThrow('--out must be on a storage file system, not the proc pseudo-filesystem');
   });
 
+  it('removes the half-built folder of a fresh run that was killed while making it', async () => {
+    const parent = base();
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    const left = join(parent, `.run.l2l-new-${dead.pid as number}`);
+    mkdirSync(join(left, 'fronts'), { recursive: true });
+    await evolve({ config: small(1) }, { out: join(parent, 'run'), evaluator: inThread });
+    expect(readdirSync(parent)).toEqual(['run']);
+  });
+
   it('takes an empty folder, and leaves no lock behind when the run ends', async () => {
     const empty = base();
     await evolve({ config: small(1) }, { out: empty, evaluator: inThread });

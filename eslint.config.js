@@ -23,6 +23,27 @@ export default tseslint.config(
       }],
     },
   },
+  // Folders import only downward (docs/architecture.md, Import directions): each folder of src/
+  // lists the folders it must not import from.
+  ...Object.entries({
+    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli'],
+    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli'],
+    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli'],
+    evolve: ['examples', 'cli'],
+  }).map(([folder, below]) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: below.map((f) => `../${f}/*`), message: `src/${folder} must not import from these folders (imports go downward: docs/architecture.md)` }],
+      }],
+    },
+  })),
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -11,7 +11,7 @@
 // above the largest key the tracker has seen (observe()), whichever is larger, so they never meet a
 // seed's hashed keys or a loaded genome's keys. The whole state is plain JSON for checkpoints.
 
-import { EVOLVED_KEY_BASE } from '../seeds/builder.ts';
+import { EVOLVED_KEY_BASE } from './keys.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { array, int, join, object } from './read.ts';
 import type { Genome } from './types.ts';

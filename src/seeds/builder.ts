@@ -8,12 +8,11 @@
 // Port sums run in ascending edge-key order (docs/engine.md, Numbers): a node summing several
 // edges adds them in the order of their hashed keys, the same order in every seed.
 
+import { EVOLVED_KEY_BASE, SEED_KEY_BASE } from '../genome/keys.ts';
 import { parseGenome } from '../genome/parse.ts';
 import type { Effect, Genome, NodeGene, OpName, Policy } from '../genome/types.ts';
 import { OPTIMIZER_INPUTS, OPTIMIZER_OUTPUTS } from '../optimizer/role.ts';
 
-export const SEED_KEY_BASE = 1024;
-export const EVOLVED_KEY_BASE = 2 ** 24;
 export const OUTPUT_KEY = 6;
 
 /** A node being built: its key and the name its key was hashed from. */

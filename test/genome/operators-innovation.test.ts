@@ -7,7 +7,7 @@ import { InnovationTracker } from '../../src/genome/innovation.ts';
 import { mutate } from '../../src/genome/mutate.ts';
 import { splitEdge } from '../../src/genome/mutate-structure.ts';
 import type { Genome } from '../../src/genome/types.ts';
-import { EVOLVED_KEY_BASE } from '../../src/seeds/builder.ts';
+import { EVOLVED_KEY_BASE } from '../../src/genome/keys.ts';
 import { seedByName } from '../../src/seeds/index.ts';
 import { createRng } from '../../src/util/rng.ts';
 

@@ -2,7 +2,7 @@
 // random mutation of the seeds, for the same number of evaluations? Fixed tasks and step counts
 // (no curriculum), several run seeds each:
 //
-//   evolution  l2l evolve's loop (src/evolve/run.ts): POPULATION genomes for GENERATIONS generations
+//   evolution  l2l evolve's loop (src/evolve/generation.ts): POPULATION genomes for GENERATIONS generations
 //   random     POPULATION x GENERATIONS genomes, each a seed (drawn at random) after 1-4 random
 //              mutations (src/genome/mutate.ts), with no selection
 //
@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { Engine } from '../src/engine/engine.ts';
 import { resolveConfig } from '../src/evolve/config.ts';
-import { initialRun, runGeneration, type Evaluator } from '../src/evolve/run.ts';
+import { runGeneration } from '../src/evolve/generation.ts';
+import { initialRun } from '../src/evolve/population.ts';
+import type { Evaluator } from '../src/evolve/state.ts';
 import { InnovationTracker } from '../src/genome/innovation.ts';
 import { mutate } from '../src/genome/mutate.ts';
 import { mutationOptions } from '../src/genome/mutation.ts';

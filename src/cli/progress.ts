@@ -4,7 +4,7 @@
 
 import { Presets, SingleBar } from 'cli-progress';
 import type { EvolveConfig } from '../evolve/config.ts';
-import type { GenerationReport, RunState } from '../evolve/run.ts';
+import type { GenerationReport, RunState } from '../evolve/state.ts';
 import type { CliIO } from './io.ts';
 
 export interface Progress {

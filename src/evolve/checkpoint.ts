@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { InputError } from '../util/errors.ts';
 import { parseConfig, type EvolveConfig } from './config.ts';
 import { genome, schemaError } from './records.ts';
-import type { RunState } from './run.ts';
+import type { RunState } from './state.ts';
 
 export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
 export const CHECKPOINT_VERSION = 2;

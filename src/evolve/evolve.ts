@@ -12,7 +12,9 @@ import {
   checkpointOf, closeRunDir, createRunDir, openRunDir, readFront, readMetrics, writeFinalFront, writeGeneration,
   type ResumeChanges, type RunDir,
 } from './rundir.ts';
-import { initialRun, runGeneration, type Evaluator, type GenerationReport, type RunState } from './run.ts';
+import { runGeneration } from './generation.ts';
+import { initialRun } from './population.ts';
+import type { Evaluator, GenerationReport, RunState } from './state.ts';
 
 export type { ResumeChanges } from './rundir.ts';
 
@@ -36,7 +38,7 @@ export interface EvolveOptions {
 
 export interface FinalFront {
   generation: number;
-  /** The report hypervolume (run.ts, reportPlan) of the first and the last report generation; null without reports. */
+  /** The report hypervolume (report.ts, reportPlan) of the first and the last report generation; null without reports. */
   reportHypervolume: { seeds: number | null; first: { generation: number; hypervolume: number }; last: { generation: number; hypervolume: number } } | null;
   members: { id: number; origin: string; made: string; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseGenome } from '../genome/parse.ts';
 import type { Genome } from '../genome/types.ts';
 import { InputError } from '../util/errors.ts';
-import type { GenerationReport } from './run.ts';
+import type { GenerationReport } from './state.ts';
 
 /** A line of metrics.jsonl: a report with its front as ids. */
 export type MetricsLine = Omit<GenerationReport, 'front'> & { front: number[] };

@@ -29,7 +29,7 @@ import { checkpointOf, decodeCheckpoint, encodeCheckpoint, type Checkpoint } fro
 import { checkWorkers, configDifferences, parseConfig, RESUMABLE_KEYS, type EvolveConfig } from './config.ts';
 import { acquireLock, holderAlive, lockIn, writeLock, type RunLock } from './lock.ts';
 import { parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
-import type { GenerationReport, RunState } from './run.ts';
+import type { GenerationReport, RunState } from './state.ts';
 
 export type { Checkpoint } from './checkpoint.ts';
 export { checkpointOf } from './checkpoint.ts';

@@ -10,7 +10,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { resolveConfig, type EvolveConfig } from '../../src/evolve/config.ts';
 import { evolve } from '../../src/evolve/evolve.ts';
 import { readCheckpoint, readMetrics } from '../../src/evolve/rundir.ts';
-import type { Evaluator } from '../../src/evolve/run.ts';
+import type { Evaluator } from '../../src/evolve/state.ts';
 import { evaluateGenome, InstanceCache } from '../../src/tasks/evaluate.ts';
 
 const small = (seed = 3): EvolveConfig => resolveConfig({

@@ -1,0 +1,144 @@
+// One generation of an evolution run (the l2l design; NEAT after Stanley & Miikkulainen
+// 2002, selection after NSGA-II, Deb et al. 2002). A generation, in order:
+//
+//   0. generation 0 is the seeds and their mutants (population.ts);
+//   1. the curriculum plans it: tasks, steps, data share (curriculum.ts);
+//   2. every genome is evaluated on those tasks (a pool, or any evaluator: results depend only on
+//      the plan, the genome id and the genome) into an objective vector;
+//   3. NSGA-II ranks the valid genomes; the front's hypervolume on this generation's plan is
+//      measured in objectives normalised by the bounds of generation 0 (its tasks and steps change
+//      from generation to generation, so this one does not compare across generations); on report
+//      generations (config.report, report.ts) the front is evaluated again on the fixed report plan, whose
+//      hypervolume (normalised by the seeds' bounds on that plan) does. Genomes are ranked on the
+//      plan's tasks by their lifetime means on each (record.ts), so a survivor's standing does
+//      not hang on one draw of steps, data and episodes;
+//   4. the curriculum sees the scores and may unlock tasks;
+//   5. speciation, relative-rank stagnation and offspring allocation (species.ts) from
+//      each genome's species fitness (Pareto rank plus a normalised composite);
+//   6. reproduction (reproduction.ts): each species' elites carry over, the rest are children of its parent pool,
+//      by crossover (sometimes with another species) and mutation, valid by construction or
+//      drawn again; new keys from the innovation tracker.
+//
+// RunState (state.ts) is plain data (a checkpoint stores it whole); every random draw comes from a
+// stream of the run seed and the generation, so a resumed run continues exactly as an uninterrupted
+// one.
+
+import { compatibilityDistance } from '../genome/distance.ts';
+import { InnovationTracker } from '../genome/innovation.ts';
+import { columnBounds, speciesFitness } from '../pareto/index.ts';
+import { makePlan } from '../tasks/evaluate.ts';
+import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
+import type { EvolveConfig } from './config.ts';
+import { advance, planGeneration } from './curriculum.ts';
+import { DEFAULT_NOVELTY, describeGenome, noveltyObjective, noveltyScores, updateArchive } from './novelty.ts';
+import { addToRecord, lifetimeVector } from './record.ts';
+import { firstFront, frontVolume, isReportGeneration, summarise } from './report.ts';
+import { breed, frontElites } from './reproduction.ts';
+import { allocateOffspring, speciate, updateStagnation } from './species.ts';
+import { OBJECTIVE_NAMES, stream, type Evaluator, type GenerationReport, type GenerationSummary, type Member, type RunState } from './state.ts';
+
+/** Evaluates generation state.generation and breeds the next; returns the new state and the report. */
+export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
+  const g = state.generation;
+  const planned = planGeneration(config.curriculum, state.curriculum, g, stream(config.seed, g, 2));
+  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps, dataShare: planned.dataShare })), { workLimit: config.workLimit });
+  const started = performance.now();
+  const results = await evaluate(state.population.map((m) => ({ id: m.id, genome: m.genome })), plan);
+  const seconds = (performance.now() - started) / 1000;
+
+  const current = results.map(objectiveVector);
+  const valid = results.map((r) => r.status === 'ok');
+  // Ranked by lifetime means: on each of this plan's tasks the mean of the genome's vectors on that
+  // task so far (this generation's included), then the macro mean over the plan's tasks, as for one
+  // evaluation. Every genome is thus judged on the same tasks; a survivor's judgement rests on more
+  // draws. Only valid evaluations count; an invalid genome stays invalid for this generation.
+  const lived = state.population.map((m, i): Member => {
+    const r = results[i] as GenomeEvaluation;
+    return r.status === 'ok' ? { ...m, record: addToRecord(m.record ?? {}, r) } : m;
+  });
+  const objectives = lived.map((m, i) => (valid[i] ? lifetimeVector(m.record ?? {}, plan.tasks.map((t) => t.task)) : (current[i] as number[])));
+  const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
+  const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
+  const validRows = validAt.map((i) => objectives[i] as number[]);
+  const front = firstFront(validRows);
+  const hv = frontVolume(front.map((i) => validRows[i] as number[]), bounds);
+  let reportBounds = state.reportBounds;
+  let generationReport: GenerationSummary | null = null;
+  if (isReportGeneration(config, g)) {
+    const r = await summarise(config, front.map((i) => state.population[validAt[i] as number] as Member), reportBounds, evaluate);
+    generationReport = r.summary;
+    reportBounds = r.bounds;
+  }
+  // Novelty, when on, is a fifth objective for selection only (the hypervolume stays on the four).
+  let archive = state.novelty;
+  let ranked: number[][] = objectives;
+  if (config.novelty) {
+    const descriptors = state.population.map((m) => describeGenome(m.genome));
+    const novelty = noveltyScores(descriptors, archive, DEFAULT_NOVELTY.k);
+    const column = noveltyObjective(novelty);
+    ranked = objectives.map((row, i) => [...row, column[i] as number]);
+    archive = updateArchive(archive, descriptors, novelty, DEFAULT_NOVELTY);
+  }
+  const { fitness } = speciesFitness(ranked, valid);
+
+  const scores: Record<string, number[]> = {};
+  results.forEach((r) => {
+    if (r.status !== 'ok') return;
+    for (const t of r.tasks) if (t.status === 'ok') (scores[t.task] ??= []).push(Math.max(0, 1 - t.metrics.normalisedValidationLoss));
+  });
+  const curriculum = advance(config.curriculum, state.curriculum, scores);
+
+  const tracker = InnovationTracker.fromJSON(state.innovation);
+  tracker.beginGeneration();
+  const rng = stream(config.seed, g, 3);
+  const genomes = state.population.map((m) => m.genome);
+  const origins = state.population.map((m) => m.origin);
+  const spec = speciate(genomes, state.species, compatibilityDistance, config.species, g, origins);
+  const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
+  // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
+  // is larger than config.frontElites of the population); the species breed the rest.
+  const carried = frontElites(front.map((i) => validAt[i] as number), objectives, Math.floor(config.frontElites * config.population));
+  const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
+  const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
+
+  const report: GenerationReport = {
+    generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
+    evaluationsPerSecond: (results.length * plan.tasks.length) / Math.max(seconds, 1e-9),
+    hypervolume: hv, report: generationReport, frontSize: front.length,
+    front: front.map((i) => {
+      const m = state.population[validAt[i] as number] as Member;
+      return { id: m.id, origin: m.origin, made: m.made, objectives: validRows[i] as number[] };
+    }),
+    invalid: Object.fromEntries(INVALID_REASONS.map((r) => [r, results.filter((x) => x.status === 'invalid' && x.reason === r).length])),
+    ...summary(validRows),
+    species: stag.state.species.map((s, k) => ({
+      id: s.id, size: (spec.members[k] as number[]).length, origin: s.origin,
+      bestFitness: (spec.members[k] as number[]).reduce((b, i) => Math.max(b, fitness[i] as number), Number.NEGATIVE_INFINITY), offspring: offspring[k] as number,
+    })),
+    unlocked: curriculum.state.unlocked, rejectedChildren: bred.rejected,
+  };
+  return {
+    state: {
+      generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
+      innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive, reportBounds,
+    },
+    report,
+  };
+}
+
+function summary(rows: number[][]): { best: Record<string, number>; mean: Record<string, number> } {
+  const best: Record<string, number> = {};
+  const mean: Record<string, number> = {};
+  OBJECTIVE_NAMES.forEach((name, j) => {
+    let min = Number.POSITIVE_INFINITY;
+    let sum = 0;
+    for (const r of rows) {
+      const x = r[j] as number;
+      if (x < min) min = x;
+      sum += x;
+    }
+    best[name] = rows.length === 0 ? Number.NaN : min;
+    mean[name] = rows.length === 0 ? Number.NaN : sum / rows.length;
+  });
+  return { best, mean };
+}

@@ -1,0 +1,88 @@
+// The run's data: a member of the population, the run state a checkpoint stores whole, the
+// evaluator a run is given, what a generation reports, and the run's random streams: what every
+// step of a generation (generation.ts) and the run directory (rundir.ts) share.
+
+import type { InnovationState } from '../genome/innovation.ts';
+import type { Genome } from '../genome/types.ts';
+import type { ColumnBounds } from '../pareto/index.ts';
+import type { EvaluationPlan } from '../tasks/evaluate.ts';
+import { hashWords } from '../tasks/seeds.ts';
+import type { GenomeEvaluation } from '../tasks/metrics.ts';
+import { createRng, type Rng } from '../util/rng.ts';
+import type { CurriculumState } from './curriculum.ts';
+import type { NoveltyArchive } from './novelty.ts';
+import type { SpeciesState } from './species.ts';
+
+export const OBJECTIVE_NAMES = ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'] as const;
+
+export interface Member {
+  id: number;
+  genome: Genome;
+  /** The seed it descends from through its first parent. */
+  origin: string;
+  /** How it was made: 'seed', 'elite', 'mutation' or 'crossover'. */
+  made: string;
+  /**
+   * Per task, its objective vectors on that task summed over the generations it was valid in so
+   * far, and how many: a genome that survives is ranked, on each of a generation's tasks, by its
+   * mean over its lifetime, not by one draw of steps, data and episode.
+   */
+  record?: Record<string, { sums: number[]; count: number }>;
+}
+
+export interface RunState {
+  /** The generation to evaluate next. */
+  generation: number;
+  population: Member[];
+  nextId: number;
+  species: SpeciesState<Genome>;
+  innovation: InnovationState;
+  curriculum: CurriculumState;
+  /** Objective bounds of generation 0's valid genomes: the hypervolume's fixed normalisation. */
+  bounds: ColumnBounds | null;
+  /** Past novel genomes' descriptors (config.novelty). */
+  novelty: NoveltyArchive;
+  /** Objective bounds of the seeds on the report plan: the report hypervolume's normalisation. */
+  reportBounds: ColumnBounds | null;
+}
+
+export interface Evaluator {
+  (candidates: { id: number; genome: Genome }[], plan: EvaluationPlan): Promise<GenomeEvaluation[]>;
+}
+
+export interface GenerationReport {
+  generation: number;
+  tasks: string[];
+  steps: number;
+  evaluations: number;
+  evaluationsPerSecond: number;
+  /** On this generation's own plan: not comparable across generations (see the header). */
+  hypervolume: number;
+  /** The front on the report plan, on report generations; null on the others. */
+  report: GenerationSummary | null;
+  frontSize: number;
+  /** The first front: id, origin and objective vector of each member. */
+  front: { id: number; origin: string; made: string; objectives: number[] }[];
+  invalid: Record<string, number>;
+  best: Record<string, number>;
+  mean: Record<string, number>;
+  species: { id: number; size: number; origin: string | null; bestFitness: number; offspring: number }[];
+  unlocked: string[];
+  rejectedChildren: number;
+}
+
+/** The front of a report generation, evaluated on the report plan. */
+export interface GenerationSummary {
+  hypervolume: number;
+  /** Front members valid on the report plan, and how many of them are non-dominated there. */
+  valid: number;
+  frontSize: number;
+  evaluations: number;
+  /** At the first report only: the 26 seeds' own hypervolume on the report plan, the baseline. */
+  seeds?: number;
+}
+
+/** A random stream of (run seed, generation, purpose), hashed as the task seeds are. */
+export function stream(seed: number, generation: number, purpose: number): Rng {
+  return createRng(hashWords([seed >>> 0, Math.floor(seed / 2 ** 32), generation, purpose]));
+}

@@ -4,6 +4,7 @@
 
 import { Argument, Command } from 'commander';
 import { readCheckpoint, readMetrics } from '../evolve/rundir.ts';
+import { SEEDS } from '../seeds/index.ts';
 import { positional } from './flags.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
@@ -30,7 +31,9 @@ function runInspect(dir: string, io: CliIO): number {
   }
   const last = metrics.at(-1);
   if (last !== undefined) {
-    lines.push(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}`);
+    // A generation without a valid genome has no best (null in JSON).
+    lines.push(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${(v as number | null)?.toPrecision(4) ?? '-'}`).join(', ')}`);
+    lines.push(`seed lineages alive: ${last.lineages} of ${SEEDS.length}`);
     lines.push(`unlocked tasks: ${last.unlocked.join(', ')}`);
   }
   const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;

@@ -25,17 +25,18 @@
 
 import { compatibilityDistance } from '../genome/distance.ts';
 import { InnovationTracker } from '../genome/innovation.ts';
-import { columnBounds, speciesFitness } from '../pareto/index.ts';
+import { columnBounds, rankAndCrowding, speciesFitness, type Ranking } from '../pareto/index.ts';
 import { makePlan } from '../tasks/evaluate.ts';
 import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
+import { OBJECTIVES } from '../tasks/registry.ts';
 import type { EvolveConfig } from './config.ts';
 import { advance, planGeneration } from './curriculum.ts';
 import { DEFAULT_NOVELTY, describeGenome, noveltyObjective, noveltyScores, updateArchive } from './novelty.ts';
 import { addToRecord, lifetimeVector } from './record.ts';
-import { firstFront, frontVolume, isReportGeneration, summarise } from './report.ts';
+import { frontVolume, isReportGeneration, summarise } from './report.ts';
 import { breed, frontElites } from './reproduction.ts';
 import { allocateOffspring, speciate, updateStagnation } from './species.ts';
-import { OBJECTIVE_NAMES, stream, type Evaluator, type GenerationReport, type GenerationSummary, type Member, type RunState } from './state.ts';
+import { stream, type Evaluator, type GenerationReport, type GenerationSummary, type Member, type RunState } from './state.ts';
 
 /** Evaluates generation state.generation and breeds the next; returns the new state and the report. */
 export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
@@ -60,7 +61,10 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
   const validAt = state.population.map((_, i) => i).filter((i) => valid[i]); // population index per valid row
   const validRows = validAt.map((i) => objectives[i] as number[]);
-  const front = firstFront(validRows);
+  // The one non-dominated sort of the generation (with crowding distances): the front, its
+  // hypervolume, the elites, species fitness and the parents' tournaments all read it.
+  const ranking = rankValid(validRows);
+  const front = ranking.fronts[0] ?? [];
   const hv = frontVolume(front.map((i) => validRows[i] as number[]), bounds);
   let reportBounds = state.reportBounds;
   let generationReport: GenerationSummary | null = null;
@@ -72,14 +76,20 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   // Novelty, when on, is a fifth objective for selection only (the hypervolume stays on the four).
   let archive = state.novelty;
   let ranked: number[][] = objectives;
+  let selection = ranking;
   if (config.novelty) {
     const descriptors = state.population.map((m) => describeGenome(m.genome));
     const novelty = noveltyScores(descriptors, archive, DEFAULT_NOVELTY.k);
     const column = noveltyObjective(novelty);
     ranked = objectives.map((row, i) => [...row, column[i] as number]);
+    selection = rankValid(validAt.map((i) => ranked[i] as number[]));
     archive = updateArchive(archive, descriptors, novelty, DEFAULT_NOVELTY);
   }
-  const { fitness } = speciesFitness(ranked, valid);
+  const { fitness, rank } = speciesFitness(ranked, valid, selection.fronts);
+  const crowding = new Float64Array(state.population.length);
+  validAt.forEach((i, k) => {
+    crowding[i] = selection.crowding[k] as number;
+  });
 
   const scores: Record<string, number[]> = {};
   results.forEach((r) => {
@@ -97,9 +107,9 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
   // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
   // is larger than config.frontElites of the population); the species breed the rest.
-  const carried = frontElites(front.map((i) => validAt[i] as number), objectives, Math.floor(config.frontElites * config.population));
+  const carried = frontElites(front.map((i) => validAt[i] as number), front.map((k) => ranking.crowding[k] as number), Math.floor(config.frontElites * config.population));
   const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
-  const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), offspring, tracker, rng, g, carried);
+  const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), { rank, crowding }, offspring, tracker, rng, g, carried);
 
   const report: GenerationReport = {
     generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
@@ -116,6 +126,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
       bestFitness: (spec.members[k] as number[]).reduce((b, i) => Math.max(b, fitness[i] as number), Number.NEGATIVE_INFINITY), offspring: offspring[k] as number,
     })),
     unlocked: curriculum.state.unlocked, rejectedChildren: bred.rejected,
+    lineages: new Set(bred.population.map((m) => m.origin)).size,
   };
   return {
     state: {
@@ -129,7 +140,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
 function summary(rows: number[][]): { best: Record<string, number>; mean: Record<string, number> } {
   const best: Record<string, number> = {};
   const mean: Record<string, number> = {};
-  OBJECTIVE_NAMES.forEach((name, j) => {
+  OBJECTIVES.forEach((name, j) => {
     let min = Number.POSITIVE_INFINITY;
     let sum = 0;
     for (const r of rows) {
@@ -141,4 +152,9 @@ function summary(rows: number[][]): { best: Record<string, number>; mean: Record
     mean[name] = rows.length === 0 ? Number.NaN : sum / rows.length;
   });
   return { best, mean };
+}
+
+/** rankAndCrowding of the valid rows; empty without rows. */
+function rankValid(rows: number[][]): Ranking {
+  return rows.length === 0 ? { fronts: [], rank: new Int32Array(0), crowding: new Float64Array(0) } : rankAndCrowding(rows);
 }

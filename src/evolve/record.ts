@@ -3,7 +3,8 @@
 // generation's tasks by its mean over its lifetime, not by one draw of steps, data and episode.
 
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
-import { OBJECTIVE_NAMES, type Member } from './state.ts';
+import { OBJECTIVES } from '../tasks/registry.ts';
+import type { Member } from './state.ts';
 
 export type LifetimeRecord = NonNullable<Member['record']>;
 
@@ -22,7 +23,7 @@ export function addToRecord(record: LifetimeRecord, evaluation: Extract<GenomeEv
 
 /** The macro mean over `tasks` of the record's per-task means (each task must be in the record). */
 export function lifetimeVector(record: LifetimeRecord, tasks: readonly string[]): number[] {
-  const out = OBJECTIVE_NAMES.map(() => 0);
+  const out = OBJECTIVES.map(() => 0);
   for (const task of tasks) {
     const r = record[task] as { sums: number[]; count: number };
     r.sums.forEach((s, j) => {

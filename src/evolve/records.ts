@@ -39,6 +39,7 @@ const METRICS_LINE = z.object({
   species: z.array(z.object({ id: int, size: int, origin: z.string().nullable(), bestFitness: stat, offspring: int })),
   unlocked: z.array(z.string()),
   rejectedChildren: int,
+  lineages: int,
 });
 
 /** A genome inside a record, checked by the genome parser. */

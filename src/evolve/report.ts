@@ -7,8 +7,9 @@ import { columnBounds, hypervolume, nonDominatedSort, normaliseWith, type Column
 import { SEEDS } from '../seeds/index.ts';
 import { makePlan, type EvaluationPlan } from '../tasks/evaluate.ts';
 import { objectiveVector } from '../tasks/metrics.ts';
+import { OBJECTIVES } from '../tasks/registry.ts';
 import type { EvolveConfig } from './config.ts';
-import { OBJECTIVE_NAMES, type Evaluator, type GenerationSummary, type Member } from './state.ts';
+import type { Evaluator, GenerationSummary, Member } from './state.ts';
 
 /** The hypervolume's reference point in normalised objectives. */
 const REFERENCE = 1.1;
@@ -61,5 +62,5 @@ export function firstFront(rows: readonly number[][]): number[] {
 
 /** The hypervolume of a front's rows normalised by `bounds` (reference REFERENCE); 0 without bounds or points. */
 export function frontVolume(front: readonly number[][], bounds: ColumnBounds | null): number {
-  return bounds === null || front.length === 0 ? 0 : hypervolume(normaliseWith(front, bounds), OBJECTIVE_NAMES.map(() => REFERENCE));
+  return bounds === null || front.length === 0 ? 0 : hypervolume(normaliseWith(front, bounds), OBJECTIVES.map(() => REFERENCE));
 }

@@ -1,6 +1,6 @@
 // Reproduction (NEAT, Stanley & Miikkulainen 2002; NSGA-II's elitism, Deb et al. 2002): the first
 // front carries over, thinned by crowding distance; each species keeps its elites and fills its
-// offspring with children of its parent pool, by crossover (sometimes with another species) and
+// offspring with children of its parent pool, chosen by binary tournament, by crossover (sometimes with another species) and
 // mutation, valid by construction or drawn again.
 
 import { crossover } from '../genome/crossover.ts';
@@ -8,24 +8,30 @@ import type { InnovationTracker } from '../genome/innovation.ts';
 import { mutate } from '../genome/mutate.ts';
 import { mutationOptions } from '../genome/mutation.ts';
 import type { Genome } from '../genome/types.ts';
-import { crowdingDistance } from '../pareto/index.ts';
+import { binaryTournament, type RankAndCrowding } from '../pareto/index.ts';
 import type { Rng } from '../util/rng.ts';
 import type { EvolveConfig } from './config.ts';
 import { parentPool } from './species.ts';
 import type { Member, RunState } from './state.ts';
 
-/** Up to `limit` members of the first front (population indices), the most isolated first. */
-export function frontElites(front: number[], objectives: number[][], limit: number): number[] {
-  if (front.length <= limit) return front;
-  const distance = crowdingDistance(objectives, front);
+/**
+ * Up to `limit` members of the first front (population indices, with their crowding distances in
+ * the front), the most isolated first.
+ */
+export function frontElites(front: readonly number[], distance: ArrayLike<number>, limit: number): number[] {
+  if (front.length <= limit) return [...front];
   return front.map((i, k) => ({ i, d: distance[k] as number })).sort((a, b) => b.d - a.d || a.i - b.i).slice(0, limit).map((x) => x.i).sort((a, b) => a - b);
 }
 
 const MAX_TRIES = 8;
 
-/** The next population: per species its elites, then children of its parent pool. */
+/**
+ * The next population: per species its elites, then children of its parent pool; each parent is
+ * the winner of a binary tournament in its pool by Pareto rank, then crowding distance (NSGA-II's
+ * crowded comparison, over population indices in `contest`).
+ */
 export function breed(
-  config: EvolveConfig, state: RunState, members: number[][], fitness: number[], offspring: number[],
+  config: EvolveConfig, state: RunState, members: number[][], fitness: number[], contest: RankAndCrowding, offspring: number[],
   tracker: InnovationTracker, rng: Rng, generation: number, carried: readonly number[],
 ): { population: Member[]; nextId: number; rejected: number } {
   const options = mutationOptions({
@@ -47,13 +53,13 @@ export function breed(
     for (let c = elites.length; c < count; c++) {
       let child: Member | undefined;
       for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {
-        const ai = pool[rng.int(pool.length)] as number;
+        const ai = binaryTournament(contest, rng, pool);
         const a = state.population[ai] as Member;
         let genome: Genome = a.genome;
         let made = 'mutation';
         if (rng.next() < config.crossoverRate) {
           const others = rng.next() < config.interspeciesRate ? (pools[rng.int(pools.length)] as number[]) : pool;
-          const bi = others[rng.int(others.length)] as number;
+          const bi = binaryTournament(contest, rng, others);
           const x = crossover({ genome: a.genome, fitness: fitness[ai] as number }, { genome: (state.population[bi] as Member).genome, fitness: fitness[bi] as number }, rng);
           if (x.status === 'ok') {
             genome = x.genome;

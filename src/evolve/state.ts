@@ -13,8 +13,6 @@ import type { CurriculumState } from './curriculum.ts';
 import type { NoveltyArchive } from './novelty.ts';
 import type { SpeciesState } from './species.ts';
 
-export const OBJECTIVE_NAMES = ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'] as const;
-
 export interface Member {
   id: number;
   genome: Genome;
@@ -69,6 +67,8 @@ export interface GenerationReport {
   species: { id: number; size: number; origin: string | null; bestFitness: number; offspring: number }[];
   unlocked: string[];
   rejectedChildren: number;
+  /** Seed lineages (origins) alive in the next population. */
+  lineages: number;
 }
 
 /** The front of a report generation, evaluated on the report plan. */

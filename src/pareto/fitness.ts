@@ -29,15 +29,18 @@ export interface SpeciesFitness {
   fitness: Float64Array;
 }
 
-/** Rank, score and fitness of each candidate; `valid[i]` false marks candidate i invalid. */
-export function speciesFitness(objectives: Objectives, valid: ArrayLike<boolean>): SpeciesFitness {
+/**
+ * Rank, score and fitness of each candidate; `valid[i]` false marks candidate i invalid. `fronts`,
+ * when the caller has sorted already, are nonDominatedSort of the valid rows (indices into them).
+ */
+export function speciesFitness(objectives: Objectives, valid: ArrayLike<boolean>, fronts?: readonly (readonly number[])[]): SpeciesFitness {
   const m = checkObjectives(objectives);
   const n = objectives.length;
   checkMask(valid, n);
   const validIndex: number[] = [];
   for (let i = 0; i < n; i++) if (valid[i]) validIndex.push(i);
   const validRows = validIndex.map((i) => objectives[i] as ArrayLike<number>);
-  const fronts = nonDominatedSort(validRows);
+  fronts ??= nonDominatedSort(validRows);
   const normalised = normaliseObjectives(validRows);
 
   const rank = new Int32Array(n).fill(fronts.length);

@@ -66,6 +66,15 @@ describe('speciesFitness', () => {
     }
   });
 
+  it('gives the same with the fronts of the valid rows passed in as without, on 100 random sets', () => {
+    for (const { seed, rows } of cases(100, 30, [2, 4])) {
+      const rng = createRng(seed + 900);
+      const valid = rows.map(() => rng.next() < 0.8);
+      const fronts = nonDominatedSort(rows.filter((_, i) => valid[i]));
+      expect(speciesFitness(rows, valid, fronts), `seed ${seed}`).toEqual(speciesFitness(rows, valid));
+    }
+  });
+
   it('ignores invalid rows: their values change nothing for the valid ones', () => {
     for (const { seed, rows } of cases(50, 20, [2, 4])) {
       if (rows.length === 0) continue;

@@ -110,7 +110,8 @@ function formatResult(result: TaskResult): string[] {
   if (result.status === 'invalid') {
     const at = result.step === undefined ? '' : ` at step ${result.step}`;
     const code = result.code === undefined ? '' : ` (${result.code})`;
-    return [`invalid: ${result.reason}${at}${code}, penalty ${result.penalty.toFixed(3)}`];
+    const why = result.message === undefined ? '' : `: ${result.message}`;
+    return [`invalid: ${result.reason}${at}${code}, penalty ${result.penalty.toFixed(3)}${why}`];
   }
   const m = result.metrics;
   return [

@@ -1,8 +1,14 @@
 // One genome on its tasks (docs/tasks.md): build (or reuse) each task instance from its data seed,
-// train with the episode seed under the plan's work budget, score the run. Scoring checks validity
-// in a fixed order: an engine error, then the work budget, then a non-finite value, then inactivity
-// (parameters that never moved in the first INACTIVE_STEPS updates); only a run that passes all
-// four gets metrics.
+// train with the episode seed under the plan's work budget, score the run. Validity is checked in
+// a fixed order. First what belongs to the genome, once: the optimizer role (refused as bad input),
+// then the learning probe (src/tasks/learning.ts: an update that ignores the gradient or the
+// parameter is `non_learner` on every task, whatever its runs would have shown). Then per run: an
+// engine error, the work budget, a non-finite value, inactivity (parameters that never moved in the
+// first INACTIVE_STEPS updates); only a run that passes all of them gets metrics. The probe comes
+// first because it needs no task: evaluateGenome skips training a non-learner, and `l2l eval`
+// (runTask) trains it to show the losses but scores it the same. So `p' = p`, which never moves,
+// is a non_learner (it ignores the gradient), not inactive; inactive is left to learners whose
+// steps are too small to move a task's parameters or that wait past INACTIVE_STEPS.
 
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -12,6 +18,7 @@ import {
   combineTasks, nonFinitePenalty, PENALTY, taskMetrics,
   type GenomeEvaluation, type InvalidReason, type TaskResult,
 } from './metrics.ts';
+import { checkLearning, type LearningCheck } from './learning.ts';
 import { runProblem } from './problem.ts';
 import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
 import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from './limits.ts';
@@ -103,21 +110,32 @@ export interface RunTaskOptions {
   packed?: Int32Array;
   /** Work units per update and parameter (EvaluationPlan.workLimit); default DEFAULT_WORK_LIMIT. */
   workLimit?: number;
+  /** The genome's learning check, when the caller has run it (evaluateGenome); else runTask runs it. */
+  learning?: LearningCheck;
+}
+
+/** The verdict of a learning check as a task result; undefined unless it found a non-learner. */
+function nonLearner(task: string, learning: LearningCheck, wallTimeMs: number): TaskResult | undefined {
+  return learning.verdict === 'non_learner' ? invalid(task, 'non_learner', wallTimeMs, { message: learning.message }) : undefined;
 }
 
 /**
  * Trains on one task instance with `seed` as the episode seed, within its work budget (workBudget);
- * answers with the run and its score. Throws an InputError if the genome is not in the optimizer
- * role (trainModel and runProblem check).
+ * answers with the run and its score. A genome the learning check finds to be a non-learner is
+ * trained all the same (its losses are reported) but scored `non_learner`. Throws an InputError if
+ * the genome is not in the optimizer role.
  */
 export function runTask(
   engine: Engine, genome: Genome, instance: TaskInstance, settings: TaskSettings, seed: number, options: RunTaskOptions = {},
 ): TaskRun {
   const started = performance.now();
+  checkOptimizerRole(genome);
+  const workLimit = options.workLimit ?? DEFAULT_WORK_LIMIT;
+  const learning = options.learning ?? checkLearning(engine, genome, { workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) });
   let run: TrainResult;
   try {
     const train = {
-      steps: settings.steps, batchSize: settings.batchSize, seed, workBudget: workBudget(instance, settings, options.workLimit ?? DEFAULT_WORK_LIMIT),
+      steps: settings.steps, batchSize: settings.batchSize, seed, workBudget: workBudget(instance, settings, workLimit),
       ...(options.packed === undefined ? {} : { packed: options.packed }),
     };
     run = instance.kind === 'model'
@@ -126,9 +144,11 @@ export function runTask(
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
     const code = engineStatusCode(error.status);
-    return { run: undefined, result: invalid(instance.task, 'engine_error', performance.now() - started, { code, message: error.message }) };
+    const wallTimeMs = performance.now() - started;
+    return { run: undefined, result: nonLearner(instance.task, learning, wallTimeMs) ?? invalid(instance.task, 'engine_error', wallTimeMs, { code, message: error.message }) };
   }
-  return { run, result: scoreRun(instance, settings, run, performance.now() - started) };
+  const wallTimeMs = performance.now() - started;
+  return { run, result: nonLearner(instance.task, learning, wallTimeMs) ?? scoreRun(instance, settings, run, wallTimeMs) };
 }
 
 const subsets = new WeakMap<Dataset, Map<number, Dataset>>();
@@ -194,8 +214,10 @@ export interface GenomeEvaluationOptions {
 
 /**
  * Evaluates genome `genomeId` on every task of the plan. A genome that is not in the optimizer role
- * is refused at once (InputError); an exception inside a task that is not an engine error (a bug,
- * never bad input) marks that task `crashed` with its message, and the other tasks still run.
+ * is refused at once (InputError). The learning check runs once, inside the first task (so the
+ * pool's clock and onTask see it as that task's work): a non-learner is `non_learner` on every task
+ * without training. An exception inside a task that is not an engine error (a bug, never bad
+ * input) marks that task `crashed` with its message, and the other tasks still run.
  */
 export function evaluateGenome(
   engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions = {},
@@ -203,14 +225,18 @@ export function evaluateGenome(
   // Checked here, outside the per-task catch, so that bad input is refused rather than scored.
   checkOptimizerRole(genome);
   const cache = options.cache ?? new InstanceCache();
+  const packed = options.packed === undefined ? {} : { packed: options.packed };
+  let learning: LearningCheck | undefined;
   const results = plan.tasks.map((t, index): TaskResult => {
     options.onTask?.(index);
     const path = { runSeed: plan.runSeed, generation: plan.generation, task: t.task };
     const started = performance.now();
     try {
+      learning ??= checkLearning(engine, genome, { workLimit: plan.workLimit, ...packed });
+      const skipped = nonLearner(t.task, learning, performance.now() - started);
+      if (skipped !== undefined) return skipped;
       const instance = cache.get(t.task, dataSeed(path));
-      const run = { workLimit: plan.workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) };
-      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), run);
+      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), { workLimit: plan.workLimit, learning, ...packed });
     } catch (error) {
       return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
     }

@@ -18,19 +18,22 @@ export const LOSS_CAP = 10;
 /** Scales a penalty for the cost objectives, past any real cost (docs/tasks.md, Validity). */
 export const PENALTY_COST_SCALE = 1e6;
 
-export const INVALID_REASONS = ['non_finite', 'inactive', 'over_budget', 'timeout', 'engine_error', 'crashed'] as const;
+export const INVALID_REASONS = ['non_finite', 'inactive', 'non_learner', 'over_budget', 'timeout', 'engine_error', 'crashed'] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
 /**
  * Each reason's penalty, in normalised-loss units: above LOSS_CAP, so every valid result beats
  * every invalid one, and graded: a run that went non-finite late beats one that went non-finite
  * early (non_finite spans (LOSS_CAP + 1, LOSS_CAP + 2]), which beats one that never moved.
+ * non_learner (an update that ignores the gradient or the parameter, src/tasks/learning.ts) is as
+ * useless as inactive and sits just past it, its own value so that reports tell the two apart.
  * over_budget (the deterministic work budget) sits next to timeout (the wall clock, its safety net)
  * but apart from it, so that the two stay distinguishable in objective vectors and reports.
  */
 export const PENALTY: Record<InvalidReason, number> = {
   non_finite: LOSS_CAP + 2,
   inactive: LOSS_CAP + 3,
+  non_learner: LOSS_CAP + 3.25,
   over_budget: LOSS_CAP + 3.5,
   timeout: LOSS_CAP + 4,
   engine_error: LOSS_CAP + 5,

@@ -8,6 +8,7 @@ import { createRng } from '../util/rng.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { CLASSIFICATION_SETS, classCount, classificationData, type ClassificationSet } from './classification.ts';
 import { linearData, LINREG, regressionData, type Splits } from './data.ts';
+import { GLYPH, GLYPH_CLASS_COUNTS, glyphData } from './glyphs.ts';
 import { IRIS, irisData } from './iris.ts';
 import { constantPredictorLoss, problemReferenceLoss } from './metrics.ts';
 import type { Activation, Dataset, Layer, ModelSpec } from './types.ts';
@@ -75,6 +76,7 @@ function modelInstance(task: string, model: ModelSpec, splits: Splits, detail: s
 export const REGRESSION_HIDDEN = 20;
 export const CLASSIFIER_HIDDEN = 16;
 export const IRIS_HIDDEN = 8;
+export const GLYPH_HIDDEN = 16;
 
 const ALL_OBJECTIVES = OBJECTIVES;
 
@@ -133,6 +135,24 @@ const linreg8: TaskDefinition = {
   },
 };
 
+const glyphs: TaskDefinition = {
+  name: 'glyphs',
+  description: '8x8 glyphs of 2-3 strokes drawn from the seed, under affine jitter and pixel noise; 10 classes (default) or :4; MLP 64-16-C, relu, softmax cross-entropy',
+  objectives: ALL_OBJECTIVES,
+  defaults: { steps: 200, batchSize: 32 },
+  variants: GLYPH_CLASS_COUNTS.map(String),
+  drawn: false,
+  build(seed, variant) {
+    const classes = variant === undefined ? GLYPH_CLASS_COUNTS[0] : Number(variant);
+    const data = glyphData(seed, classes);
+    const sizes = [GLYPH.side * GLYPH.side, GLYPH_HIDDEN, classes];
+    const strokes = data.prototypes.reduce((n, g) => n + g.strokes, 0);
+    const arcs = data.prototypes.reduce((n, g) => n + g.arcs, 0);
+    const detail = `${classes} classes, ${strokes} strokes (${arcs} arcs), ${GLYPH.samples} samples`;
+    return modelInstance(variant === undefined ? 'glyphs' : `glyphs:${variant}`, mlp(sizes, 'relu', 'softmax-cross-entropy'), data, detail);
+  },
+};
+
 function analytic(problem: Problem): TaskDefinition {
   return {
     name: problem.name,
@@ -153,7 +173,7 @@ function analytic(problem: Problem): TaskDefinition {
 }
 
 export const TASKS: readonly TaskDefinition[] = [
-  regression, classification, iris, linreg8, ...Object.values(PROBLEMS).map(analytic),
+  regression, classification, iris, linreg8, glyphs, ...Object.values(PROBLEMS).map(analytic),
 ];
 
 export const TASK_NAMES: readonly string[] = TASKS.map((t) => t.name);

@@ -39,8 +39,16 @@ describe('validity', () => {
     expect(result.status === 'invalid' && result.step).toBeGreaterThan(0);
   });
 
-  it.each(['linreg-8', 'quadratic', 'iris:mlp'])('inactive: a learning rate of 0 never moves the parameters on %s', (task) => {
-    expect(evaluateOn(task, sgd(0))).toMatchObject({ status: 'invalid', reason: 'inactive', penalty: PENALTY.inactive });
+  // A learning rate of 0 was `inactive` until the learning check (test/tasks/learning.test.ts): an
+  // update that ignores the gradient is a non-learner first.
+  it.each(['linreg-8', 'quadratic', 'iris:mlp'])('non_learner: a learning rate of 0 ignores the gradient on %s', (task) => {
+    expect(evaluateOn(task, sgd(0))).toMatchObject({
+      status: 'invalid', reason: 'non_learner', penalty: PENALTY.non_learner, message: 'the update ignores the gradient',
+    });
+  });
+
+  it('inactive: a learner whose steps (learning rate 1e-9) are below float32\'s spacing at quadratic\'s parameters', () => {
+    expect(evaluateOn('quadratic', sgd(1e-9))).toMatchObject({ status: 'invalid', reason: 'inactive', penalty: PENALTY.inactive });
   });
 
   it('engine_error: a refused load and a trap carry the engine status', () => {

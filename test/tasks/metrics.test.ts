@@ -66,6 +66,9 @@ describe('penalties and combination', () => {
     expect(nonFinitePenalty(101, 100)).toBe(PENALTY.non_finite - 1);
     expect(nonFinitePenalty(90, 100)).toBeLessThan(nonFinitePenalty(10, 100));
     expect(nonFinitePenalty(1, 100)).toBeLessThan(PENALTY.inactive);
+    // A non-learner is as useless as an inactive genome: just past it, before the engine's limits.
+    expect(PENALTY.non_learner).toBeGreaterThan(PENALTY.inactive);
+    expect(PENALTY.non_learner).toBeLessThan(PENALTY.over_budget);
   });
 
   it('macro-means valid tasks and reports the worst invalid one', () => {

@@ -11,6 +11,7 @@ import { linearData, LINREG, regressionData, type Splits } from './data.ts';
 import { GLYPH, GLYPH_CLASS_COUNTS, glyphData } from './glyphs.ts';
 import { IRIS, irisData } from './iris.ts';
 import { constantPredictorLoss, problemReferenceLoss } from './metrics.ts';
+import { SEQUENCE, SEQUENCE_MODELS, sequenceData } from './sequence.ts';
 import type { Activation, Dataset, Layer, ModelSpec } from './types.ts';
 
 /** What evaluation minimises for every task, in this order (docs/tasks.md, Metrics). */
@@ -77,6 +78,7 @@ export const REGRESSION_HIDDEN = 20;
 export const CLASSIFIER_HIDDEN = 16;
 export const IRIS_HIDDEN = 8;
 export const GLYPH_HIDDEN = 16;
+export const SEQUENCE_HIDDEN = 16;
 
 const ALL_OBJECTIVES = OBJECTIVES;
 
@@ -153,6 +155,23 @@ const glyphs: TaskDefinition = {
   },
 };
 
+const sequence: TaskDefinition = {
+  name: 'sequence',
+  description: 'one-step-ahead forecasting of a series drawn from the seed (2-3 sines + AR(2) + noise) from its last 12 values, split in time order; MLP 12-16-1, tanh (default) or :linear (12-1), MSE',
+  objectives: ALL_OBJECTIVES,
+  defaults: { steps: 200, batchSize: 32 },
+  variants: SEQUENCE_MODELS,
+  drawn: false,
+  build(seed, variant) {
+    const data = sequenceData(seed);
+    const w = SEQUENCE.window;
+    const sizes = variant === 'linear' ? [w, 1] : [w, SEQUENCE_HIDDEN, 1];
+    const periods = data.process.sines.map((s) => s.period.toFixed(1)).join(', ');
+    const detail = `periods ${periods}; AR(2) phi ${data.process.phi1.toFixed(2)}, ${data.process.phi2.toFixed(2)}; ${SEQUENCE.samples} windows of ${w}`;
+    return modelInstance(variant === undefined ? 'sequence' : `sequence:${variant}`, mlp(sizes, 'tanh', 'mse'), data, detail);
+  },
+};
+
 function analytic(problem: Problem): TaskDefinition {
   return {
     name: problem.name,
@@ -173,7 +192,7 @@ function analytic(problem: Problem): TaskDefinition {
 }
 
 export const TASKS: readonly TaskDefinition[] = [
-  regression, classification, iris, linreg8, glyphs, ...Object.values(PROBLEMS).map(analytic),
+  regression, classification, iris, linreg8, glyphs, sequence, ...Object.values(PROBLEMS).map(analytic),
 ];
 
 export const TASK_NAMES: readonly string[] = TASKS.map((t) => t.name);

@@ -203,13 +203,13 @@ describe('resolveConfig', () => {
   });
 
   it('adapts the defaults a config file leaves out to what it sets, and checks what it sets as given', () => {
-    const one = resolve({ curriculum: { tasks: [{ task: 'quadratic-split' }] } });
+    const one = resolve({ curriculum: { tasks: [{ task: 'glyphs' }] } });
     expect(one.curriculum.tasksPerGeneration).toBe(1);
-    expect(one.curriculum.heldOut).toEqual([]);
-    const flags = resolve({ curriculum: { tasksPerGeneration: 3 } }, { tasks: ['quadratic-split', 'iris'] });
-    expect(flags.curriculum.tasks).toEqual([{ task: 'quadratic-split', prerequisites: [] }, { task: 'iris', prerequisites: [] }]);
+    expect(one.curriculum.heldOut).toEqual(['iris:logistic', 'iris:mlp', 'glyphs:4', 'sequence']);
+    const flags = resolve({ curriculum: { tasksPerGeneration: 3 } }, { tasks: ['sequence', 'iris'] });
+    expect(flags.curriculum.tasks).toEqual([{ task: 'sequence', prerequisites: [] }, { task: 'iris', prerequisites: [] }]);
     expect(flags.curriculum.tasksPerGeneration).toBe(2);
-    expect(flags.curriculum.heldOut).toEqual([]);
+    expect(flags.curriculum.heldOut).toEqual(['iris:mlp', 'glyphs', 'glyphs:4']);
     expect(refused({ curriculum: { heldOut: ['iris'] } }, { tasks: ['iris:logistic'] })).toBe('curriculum.heldOut[0] must not also be a training task (it is curriculum.tasks[0].task) (got "iris")');
   });
 });

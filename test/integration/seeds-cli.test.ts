@@ -78,7 +78,7 @@ describe('l2l eval', () => {
     expect(await l2l('eval', 'seed:adamx', '--task', 'quadratic')).toEqual({
       code: 2, stdout: '', stderr: `l2l: seed must be one of ${SEED_NAMES.join(', ')} (got "adamx")\n`,
     });
-    const tasks = 'regression, classification, iris, linreg-8, glyphs, quadratic, quadratic-noisy, quadratic-split, rosenbrock';
+    const tasks = 'regression, classification, iris, linreg-8, glyphs, sequence, quadratic, quadratic-noisy, quadratic-split, rosenbrock';
     expect(await l2l('eval', 'seed:adam', '--task', 'mnist')).toMatchObject({ code: 2, stderr: `l2l: --task must be one of ${tasks} (got "mnist")\n` });
     expect(await l2l('eval', 'seed:adam')).toMatchObject({ code: 2, stderr: `l2l: --task is required (${tasks})\n` });
     expect(await l2l('eval', '--task', 'quadratic')).toMatchObject({ code: 2, stderr: 'l2l: genome is required: l2l eval <genome> --task NAMES [options]\n' });

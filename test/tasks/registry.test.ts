@@ -6,7 +6,7 @@ import { dataSeed, episodeSeed, hashString, hashWords } from '../../src/tasks/se
 
 describe('task registry', () => {
   it('lists the tasks of issue 4 with description, objectives and defaults', () => {
-    expect(TASK_NAMES).toEqual(['regression', 'classification', 'iris', 'linreg-8', 'glyphs', 'quadratic', 'quadratic-noisy', 'quadratic-split', 'rosenbrock']);
+    expect(TASK_NAMES).toEqual(['regression', 'classification', 'iris', 'linreg-8', 'glyphs', 'sequence', 'quadratic', 'quadratic-noisy', 'quadratic-split', 'rosenbrock']);
     for (const t of TASKS) {
       expect(t.description.length).toBeGreaterThan(10);
       expect(t.objectives).toEqual(OBJECTIVES);

@@ -104,13 +104,7 @@ export const TEMP_SUFFIX = '.tmp';
 export function writeFileAtomic(path: string, data: string | Uint8Array, field: string): void {
   const temp = `${path}${TEMP_SUFFIX}`;
   try {
-    const fd = openSync(temp, 'w', 0o644);
-    try {
-      writeAll(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeSynced(temp, 'w', data);
     renameSync(temp, path);
     syncFolder(dirname(path));
   } catch (error) {
@@ -126,22 +120,23 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, field: 
 /** Appends `text` to `path` and fsyncs it (a metrics line: whole, or cut off and dropped on resume). */
 export function appendDurable(path: string, text: string, field: string): void {
   try {
-    const fd = openSync(path, 'a', 0o644);
-    try {
-      writeAll(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeSynced(path, 'a', text);
   } catch (error) {
     throw fileError(error, field, path);
   }
 }
 
-function writeAll(fd: number, data: string | Uint8Array): void {
+/** Writes (flag 'w') or appends ('a') all of `data` to `path` and fsyncs it. */
+function writeSynced(path: string, flag: 'w' | 'a', data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  const fd = openSync(path, flag, 0o644);
+  try {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** fsyncs a folder, so that renames and new entries in it are durable. */

@@ -305,7 +305,7 @@ export function updateStagnation<G>(
   state: SpeciesState<G>, members: readonly number[][], fitness: readonly number[], config: SpeciesConfig,
   generation: number,
 ): { state: SpeciesState<G>; reproduces: boolean[] } {
-  // Loops, not Math.max(...xs): spreading a large species would overflow the stack.
+  // Loops, not a spread of the fitnesses into Math.max: a large species would overflow the stack.
   const best = members.map((m) => {
     let b = Number.NEGATIVE_INFINITY;
     for (const i of m) b = Math.max(b, fitness[i] as number);

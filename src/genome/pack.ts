@@ -39,7 +39,7 @@ export function pack(g: Genome): Int32Array<ArrayBuffer> {
   const effectCount = (at.end - at.effects) / L.EFFECT_WORDS;
   const words = new Int32Array(at.end);
   const floats = new Float32Array(words.buffer);
-  // A loop, not Math.max(...keys): a spread of 131072 edge keys overflows the call stack.
+  // A loop, not a spread of the keys into Math.max: 131072 edge keys overflow the call stack.
   let maxKey = -1;
   for (const n of g.nodes) if (n.key > maxKey) maxKey = n.key;
   for (const e of g.edges) if (e.key > maxKey) maxKey = e.key;

@@ -6,7 +6,9 @@
 import type { Engine } from '../engine/engine.ts';
 import { stateBytesPerParameter } from '../genome/state.ts';
 import type { Genome } from '../genome/types.ts';
+import { checkOptimizerRole } from '../optimizer/role.ts';
 import { runTask, type EvaluationPlan, type PlannedTask } from './evaluate.ts';
+import { checkLearning, type LearningCheck } from './learning.ts';
 import { DEFAULT_WORK_LIMIT } from './limits.ts';
 import type { TaskResult } from './metrics.ts';
 import { buildTask, parseTaskRef } from './registry.ts';
@@ -58,16 +60,20 @@ const STATUS = { ok: 'ok', non_finite: 'non-finite', over_budget: 'over-budget',
 
 /**
  * Trains `genome` (reported as `name`) on one planned task with run seed `seed` and the work limit
- * of its plan. Throws an InputError if the genome is not in the optimizer role.
+ * of its plan. Throws an InputError if the genome is not in the optimizer role. `learning`: the
+ * genome's learning check, when the caller has run it (else runTask runs it).
  */
 export function reportTask(
   engine: Engine, genome: Genome, name: string, planned: PlannedTask, seed: number, workLimit = DEFAULT_WORK_LIMIT, packed?: Int32Array,
+  learning?: LearningCheck,
 ): EvalReport {
   const path = { runSeed: seed, generation: EVAL_GENERATION, task: planned.task };
   const data = dataSeed(path);
   const episode = episodeSeed({ ...path, genomeId: EVAL_GENOME_ID });
   const instance = buildTask(parseTaskRef(planned.task), data);
-  const { run, result } = runTask(engine, genome, instance, planned, episode, { workLimit, ...(packed === undefined ? {} : { packed }) });
+  const { run, result } = runTask(engine, genome, instance, planned, episode, {
+    workLimit, ...(packed === undefined ? {} : { packed }), ...(learning === undefined ? {} : { learning }),
+  });
   const trainLoss = run === undefined ? [] : Array.from(run.trainLoss);
   const outcome = run?.outcome;
   const nodeKey = outcome?.status === 'non_finite' ? outcome.nodeKey : undefined;
@@ -93,10 +99,16 @@ export function reportTask(
   };
 }
 
-/** reportTask for every task of the plan, in order, with the plan's run seed and work limit. */
+/**
+ * reportTask for every task of the plan, in order, with the plan's run seed and work limit. The
+ * learning check runs once, in the first task (as evaluateGenome runs it), not once per task.
+ */
 export function reportTasks(engine: Engine, genome: Genome, name: string, plan: EvaluationPlan, options: ReportOptions = {}): EvalReport[] {
+  checkOptimizerRole(genome);
+  let learning: LearningCheck | undefined;
   return plan.tasks.map((planned, index) => {
     options.onTask?.(index);
-    return reportTask(engine, genome, name, planned, plan.runSeed, plan.workLimit, options.packed);
+    learning ??= checkLearning(engine, genome, { workLimit: plan.workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) });
+    return reportTask(engine, genome, name, planned, plan.runSeed, plan.workLimit, options.packed, learning);
   });
 }

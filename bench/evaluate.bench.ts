@@ -26,6 +26,7 @@ import type { Genome } from '../src/genome/types.ts';
 import { EvaluationPool, type Candidate } from '../src/pool/pool.ts';
 import { seedByName } from '../src/seeds/index.ts';
 import { evaluateTask, makePlan, type EvaluationPlan } from '../src/tasks/evaluate.ts';
+import { checkLearning } from '../src/tasks/learning.ts';
 import { buildTask, parseTaskRef } from '../src/tasks/registry.ts';
 import type { LoopJob } from './evaluate-threads.ts';
 
@@ -58,12 +59,19 @@ async function perCore(): Promise<Record<string, number>> {
     const instance = buildTask(ref, DATA_SEED);
     const settings = { steps: c.steps, batchSize: ref.definition.defaults.batchSize };
     const genome = seedByName(c.genome).build();
-    const check = evaluateTask(engine, genome, instance, settings, EPISODE_SEED);
+    // As a pool worker gets it: the learning check ran once per genome on the main thread
+    // (src/evolve/screen.ts); its own cost is the separate case below.
+    const learning = checkLearning(engine, genome);
+    const check = evaluateTask(engine, genome, instance, settings, EPISODE_SEED, { learning });
     if (check.status !== 'ok') throw new Error(`${c.genome} on ${c.task}: ${check.reason}`);
     bench.add(`${c.task} (${c.steps} steps), ${c.genome}`, () => {
-      evaluateTask(engine, genome, instance, settings, EPISODE_SEED);
+      evaluateTask(engine, genome, instance, settings, EPISODE_SEED, { learning });
     });
   }
+  const adam = seedByName('adam').build();
+  bench.add('learning check and fingerprint (once per genome, main thread), adam', () => {
+    checkLearning(engine, adam);
+  });
   await bench.run();
   console.log(`\n${bench.name}`);
   console.table(bench.table());

@@ -16,9 +16,9 @@
 import { OK, NON_FINITE, NOT_LOADED, BAD_ARGUMENT, OUT_OF_MEMORY, WORK_LIMIT } from '../status';
 import { L, G, gRows, gCols, i32At, inSlots, outSlots, inBuf, outBuf, inWidth, ptrAt, statusDetail } from '../tables';
 import {
-  WIDTH_LANE, WIDTH_SCALAR, LOSS_COUNT, MAX_LAYERS, OUTCOME_OK, OUTCOME_NON_FINITE, OUTCOME_ENGINE, OUTCOME_WORK_LIMIT, PTR_TRAIN_X,
+  WIDTH_LANE, WIDTH_SCALAR, LOSS_COUNT, MAX_LAYERS, OUTCOME_OK, OUTCOME_NON_FINITE, OUTCOME_ENGINE, OUTCOME_WORK_LIMIT, OUTCOME_HURDLE, PTR_TRAIN_X,
   PTR_TRAIN_Y, PTR_VALID_X, PTR_VALID_Y, PTR_PARAMS, PTR_GRAD, PTR_HV, PTR_PROBE, PTR_LOSSES, RES_STEPS_RUN,
-  RES_FAIL_STEP, RES_ENGINE_STATUS, RES_NODE_KEY, RES_CHANGED, RES_VALIDATION_LOSS, RES_COUNT,
+  RES_FAIL_STEP, RES_ENGINE_STATUS, RES_NODE_KEY, RES_CHANGED, RES_VALIDATION_LOSS, RES_HURDLE_LOSS, RES_COUNT,
 } from '../layout';
 import { alloc } from '../memory';
 import { loaded, runTicks } from '../tick';
@@ -224,11 +224,15 @@ function toF32(src: usize, dst: usize, n: i32, scale: usize): bool {
  * the step whose tick took the work since load past the limit set with setWorkLimit), the engine
  * status, the node key of a non-finite engine value, whether the parameters moved, and the
  * validation loss. losses[i] is the loss after i updates: the full training set's at i = 0 and
- * i = steps, step i + 1's minibatch loss in between.
+ * i = steps, step i + 1's minibatch loss in between. `scale` multiplies every update p' - p (1:
+ * the genome's output as it is). A hurdle (hurdleStep from 1 to steps - 1; 0: none): after update
+ * hurdleStep the whole training set's loss must be at most hurdleLimit, or the run ends there with
+ * OUTCOME_HURDLE (that loss in RES_HURDLE_LOSS).
  */
-export function trainTask(seedLo: u32, seedHi: u32, probe: i32): i32 {
+export function trainTask(seedLo: u32, seedHi: u32, probe: i32, scale: f32, hurdleStep: i32, hurdleLimit: f64): i32 {
   for (let i = 0; i < RES_COUNT; i++) setResult(i, 0);
   setResult(RES_VALIDATION_LOSS, NaN);
+  setResult(RES_HURDLE_LOSS, NaN);
   setResult(RES_NODE_KEY, -1);
   if (!loaded || !prepared) {
     setResult(RES_ENGINE_STATUS, loaded ? BAD_ARGUMENT : NOT_LOADED);
@@ -268,14 +272,41 @@ export function trainTask(seedLo: u32, seedHi: u32, probe: i32): i32 {
       return stop(OUTCOME_ENGINE, t);
     }
     const out = ptrAt(outBuf, 0);
+    // The step-size scale (docs/evolution.md): theta + scale * (out - theta), in float32; a scale
+    // of 1 takes the genome's output as it is.
+    const scaled = scale != 1;
     for (let i = 0; i < L; i++) {
-      const v = load<f32>(out + (<usize>i << 2));
+      const at = theta + (<usize>i << 2);
+      const old = load<f32>(at);
+      let v = load<f32>(out + (<usize>i << 2));
       if (!isFiniteF32(v)) return stop(OUTCOME_NON_FINITE, t);
-      changed = changed || (t <= CHANGE_WINDOW && v != load<f32>(theta + (<usize>i << 2)));
+      if (scaled) {
+        v = old + scale * (v - old);
+        if (!isFiniteF32(v)) return stop(OUTCOME_NON_FINITE, t);
+      }
+      changed = changed || (t <= CHANGE_WINDOW && v != old);
     }
     setResult(RES_CHANGED, changed ? 1 : 0);
-    memory.copy(theta, out, lanes);
+    // Written only once every lane is finite, so a failed step leaves the parameters as they were.
+    if (scaled) {
+      for (let i = 0; i < L; i++) {
+        const at = theta + (<usize>i << 2);
+        const old = load<f32>(at);
+        store<f32>(at, old + scale * (load<f32>(out + (<usize>i << 2)) - old));
+      }
+    } else memory.copy(theta, out, lanes);
     previous = loss;
+    // The hurdle: the whole training set's loss after update hurdleStep, against the limit.
+    if (t == hurdleStep && t < steps) {
+      const reached = setLoss(trainX, trainY, trainCount);
+      setResult(RES_HURDLE_LOSS, reached);
+      if (!(reached <= hurdleLimit)) {
+        store<f64>(losses + (<usize>t << 3), reached);
+        setResult(RES_STEPS_RUN, t);
+        setResult(RES_FAIL_STEP, t);
+        return OUTCOME_HURDLE;
+      }
+    }
   }
   const last = setLoss(trainX, trainY, trainCount);
   store<f64>(losses + (<usize>steps << 3), last);

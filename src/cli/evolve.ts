@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { MAX_WORKERS } from '../evolve/config-schema.ts';
 import { checkWorkers, DEFAULT_CONFIG, RESUMABLE_KEYS, resolveConfig } from '../evolve/config.ts';
 import { evolve, type EvolveResult, type ResumeChanges, type RunStart } from '../evolve/evolve.ts';
+import { formatHeldOutTable } from '../evolve/heldout.ts';
 import { InputError } from '../util/errors.ts';
 import { checkStoragePath, readInputText } from '../util/files.ts';
 import { configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE } from './flags.ts';
@@ -173,6 +174,7 @@ function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['f
     const ofSeeds = hv.seeds === null ? '' : `the 26 seeds ${hv.seeds.toFixed(4)}, `;
     lines.push(`hypervolume on the report tasks: ${ofSeeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}`);
   }
+  if (final.table !== null) for (const line of formatHeldOutTable(final.table)) lines.push(line);
   lines.push(`${((performance.now() - began) / 1000).toFixed(1)} s`);
   io.stdout(`${lines.join('\n')}\n`);
 }

@@ -42,7 +42,7 @@ interface Exports {
   taskPtr(which: number): number;
   taskResult(which: number): number;
   taskGradient(step: number, seedLo: number, seedHi: number, probe: number): number;
-  taskTrain(seedLo: number, seedHi: number, probe: number): number;
+  taskTrain(seedLo: number, seedHi: number, probe: number, scale: number, hurdleStep: number, hurdleLimit: number): number;
 }
 
 /** A data set as the engine takes it: row-major float32 features and targets. */
@@ -66,6 +66,18 @@ export interface TaskRequest {
   steps: number;
 }
 
+/**
+ * How Engine.train runs a prepared task: the task seed, whether to fill the curvature slot, and the
+ * step-size scale applied to every update p' - p (default 1: none; docs/evolution.md).
+ */
+export interface TrainTaskOptions {
+  seed: number;
+  curvature: boolean;
+  scale?: number;
+  /** After update `step` (1 to steps - 1), the whole training set's loss must be at most `limit`. */
+  hurdle?: { step: number; limit: number };
+}
+
 /** What Engine.train reports; `outcome` is an OUTCOME_* code, or 'trapped'. */
 export interface TaskRun {
   outcome: number | 'trapped';
@@ -81,6 +93,8 @@ export interface TaskRun {
   /** The node whose value was not finite, when the engine found it; else -1. */
   nodeKey: number;
   parametersChanged: boolean;
+  /** With a hurdle: the whole training set's loss after its update (NaN when the run did not get there). */
+  hurdleLoss?: number;
   /** The parameters after the last accepted update. */
   parameters: Float32Array;
 }
@@ -304,7 +318,7 @@ export class Engine {
    * Trains the request's model with the loaded genome in one engine call (prepareTask, then
    * trainTask). Throws if the request does not fit the loaded genome.
    */
-  train(request: TaskRequest, options: { seed: number; curvature: boolean }): TaskRun {
+  train(request: TaskRequest, options: TrainTaskOptions): TaskRun {
     this.prepareTask(request);
     return this.trainTask(options);
   }
@@ -313,9 +327,11 @@ export class Engine {
    * Runs the prepared task: seeded init, minibatches and probes, one tick per step
    * (docs/task-models.md). `curvature`: fill the z * (H z) slot. A task trains once per load.
    */
-  trainTask(options: { seed: number; curvature: boolean }): TaskRun {
+  trainTask(options: TrainTaskOptions): TaskRun {
     const [lo, hi] = seedWords(options.seed);
-    const outcome = this.guard(() => this.exports.taskTrain(lo, hi, options.curvature ? 1 : 0));
+    const outcome = this.guard(() => this.exports.taskTrain(
+      lo, hi, options.curvature ? 1 : 0, options.scale ?? 1, options.hurdle?.step ?? 0, options.hurdle?.limit ?? Number.POSITIVE_INFINITY,
+    ));
     if (typeof outcome === 'string') {
       return {
         outcome: 'trapped', trainLoss: new Float64Array(0), validationLoss: Number.NaN, stepsRun: 0, failStep: 0,
@@ -333,6 +349,7 @@ export class Engine {
       engineStatus: result(L.RES_ENGINE_STATUS),
       nodeKey: result(L.RES_NODE_KEY),
       parametersChanged: result(L.RES_CHANGED) !== 0,
+      hurdleLoss: result(L.RES_HURDLE_LOSS),
       parameters: this.taskView(Float32Array, L.PTR_PARAMS, this.lanes).slice(),
     };
   }

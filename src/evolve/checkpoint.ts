@@ -8,13 +8,14 @@
 import { createHash } from 'node:crypto';
 import { pack, unpack } from 'msgpackr';
 import { z } from 'zod';
+import { SCALE_MAX, SCALE_MIN } from '../tasks/scale.ts';
 import { InputError } from '../util/errors.ts';
 import { parseConfig, type EvolveConfig } from './config.ts';
 import { genome, schemaError } from './records.ts';
 import type { RunState } from './state.ts';
 
 export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 export interface Checkpoint {
   version: number;
@@ -48,6 +49,7 @@ const STATE = z.object({
     origin: z.string(),
     made: z.enum(['seed', 'elite', 'mutation', 'crossover']),
     record: z.record(z.string(), z.object({ sums: z.array(finite), count: int })).optional(),
+    scale: z.number().int().min(SCALE_MIN).max(SCALE_MAX).optional(),
   })).min(1),
   nextId: int,
   species: z.object({
@@ -68,6 +70,11 @@ const STATE = z.object({
   bounds,
   novelty: z.object({ descriptors: z.array(z.array(z.number())) }),
   reportBounds: bounds,
+  hurdles: z.record(z.string(), z.number().positive()).nullable(),
+  seedScales: z.record(z.string(), z.number().int().min(SCALE_MIN).max(SCALE_MAX)).nullable(),
+  baseline: z.array(z.object({
+    name: z.string(), stateBytes: z.number(), scale: z.number().int().min(SCALE_MIN).max(SCALE_MAX), tasks: z.record(z.string(), z.number()),
+  })).nullable(),
 });
 
 /** Decodes and checks a checkpoint file's bytes; `file` names it in errors. */

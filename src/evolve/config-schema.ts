@@ -48,6 +48,11 @@ const share = (description: string) => {
 
 const flag = (description: string) => leaf(z.boolean({ error: rules.boolean }), 'boolean', rules.boolean, description);
 
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, description: string) => {
+  const rule = rules.oneOf(values);
+  return leaf(z.enum(values, { error: rule }), 'string', rule, description);
+};
+
 const object = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: rules.object });
 
 /** A task reference known to the registry (`name` or `name:variant`, docs/tasks.md). */
@@ -73,13 +78,17 @@ const CURRICULUM = object({
     'the tasks to train on; a task with prerequisites unlocks once enough genomes master each of them (curriculum.unlock)',
   ),
   steps: object({
-    min: int(LIMITS.steps[0], LIMITS.steps[1], 'the fewest training steps a generation draws'),
-    max: int(LIMITS.steps[0], LIMITS.steps[1], 'the most training steps a generation draws (and the report plan\'s steps)'),
+    min: int(LIMITS.steps[0], LIMITS.steps[1], 'the fewest training steps a generation draws (at the full horizon)'),
+    max: int(LIMITS.steps[0], LIMITS.steps[1], 'the most training steps a generation draws (at the full horizon; the report plan\'s steps)'),
+  }),
+  horizon: object({
+    start: share('the horizon at generation 0: the drawn steps are multiplied by min(1, start x growth^generation)'),
+    growth: num(1, 10, 'the factor the horizon grows by per generation, up to 1 (1: never grows)'),
   }),
   // Bounded by the relation with the number of tasks; 100 is more tasks than the registry names.
   tasksPerGeneration: int(1, 100, 'tasks sampled per generation, without replacement, from the unlocked ones'),
   unlock: object({
-    genomes: int(1, 100_000, 'valid genomes that must reach `curriculum.unlock.score` on a task in one generation to master it'),
+    share: share('the share of a generation\'s genomes (valid or not) that must reach `curriculum.unlock.score` on a task to master it: 0.5, the median genome'),
     score: num(0, 1, 'the score (1 - normalised validation loss) that counts towards mastering a task'),
   }),
   data: object({
@@ -116,8 +125,10 @@ const SHAPE = object({
   workLimit: num(WORK_LIMIT_RANGE[0], WORK_LIMIT_RANGE[1], 'engine work units per update and parameter one task evaluation may use on average (src/tasks/limits.ts); a genome over it is invalid as `over_budget` on every machine alike'),
   curriculum: CURRICULUM,
   species: SPECIES,
+  breeding: oneOf(['evolution', 'random'] as const, 'how children are made: `evolution` breeds the population (tournament parents, crossover, mutation); `random` mutates a seed drawn at random 1 to 4 times, keeping the same elites, plans and scoring (the search benchmark\'s baseline, bench/search.bench.ts)'),
   crossoverRate: num(0, 1, 'the chance that a child comes from crossover (else from one parent); either way it is then mutated'),
   interspeciesRate: num(0, 1, 'of crossovers, the share with a parent from another species'),
+  lineageGenerations: int(0, 100_000, 'for this many generations from the start, each seed lineage (members descending from one seed through their first parents) keeps its best valid member as an elite; 0: never'),
   frontElites: num(0, 1, 'the most of the population the first front may keep as elites (NSGA-II elitism), thinned by crowding distance'),
   novelty: flag('novelty (docs/pareto.md) as a fifth objective for selection'),
   capGrowth: object({
@@ -183,15 +194,6 @@ const RELATIONS: readonly Relation[] = [
     check: (c) => {
       const least = c.species.targetSpecies * (c.species.elitism + 1);
       if (c.population < least) throw new InputError('population', `must be at least ${least} (species.targetSpecies × (species.elitism + 1)), so that each species can breed a child besides its elites`, c.population);
-    },
-  },
-  {
-    doc: ['`curriculum.unlock.genomes` at most `population` while a task has prerequisites (else it could never unlock)'],
-    check: (c) => {
-      const { unlock, tasks } = c.curriculum;
-      if (unlock.genomes > c.population && tasks.some((t) => t.prerequisites.length > 0)) {
-        throw new InputError('curriculum.unlock.genomes', `must be at most population (${c.population}) while a task has prerequisites, or it could never unlock`, unlock.genomes);
-      }
     },
   },
   {

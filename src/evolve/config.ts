@@ -32,10 +32,13 @@ export const DEFAULT_CONFIG: EvolveConfig = {
       { task: 'classification', prerequisites: ['linreg-8'] },
     ],
     steps: { min: 40, max: 80 },
+    // Short runs first, the full horizon from generation 35 on.
+    horizon: { start: 0.5, growth: 1.02 },
     // Four of the six: with two, stretches of generations drawing the hard `regression` (where
     // every optimizer scores alike and cost decides) let cheap genomes that barely learn take over.
     tasksPerGeneration: 4,
-    unlock: { genomes: 3, score: 0.9 },
+    // A task unlocks once the median genome of a generation masters its prerequisites.
+    unlock: { share: 0.5, score: 0.9 },
     data: { start: 0.5, growth: 1.1 },
     // Whole families evolution never sees, for reports only: Iris (a real data set), glyphs (8x8
     // images drawn in code) and sequence (forecasting a drawn time series); the curriculum trains
@@ -43,9 +46,11 @@ export const DEFAULT_CONFIG: EvolveConfig = {
     heldOut: ['iris:logistic', 'iris:mlp', 'glyphs', 'glyphs:4', 'sequence'],
   },
   species: { ...DEFAULT_SPECIES },
+  breeding: 'evolution',
   crossoverRate: 0.25,
   interspeciesRate: 0.05,
   frontElites: 0.3,
+  lineageGenerations: 30,
   novelty: false,
   capGrowth: { nodes: 0.5, edges: 1 },
   report: { every: 10 },

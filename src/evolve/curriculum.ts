@@ -1,7 +1,7 @@
 // The curriculum of an evolution run (the l2l design's seed proposal): what each generation trains
 // on. Each generation draws its number of training steps between A and B (one draw for the whole
-// generation, so every genome gets the same budget); the size of the training data grows from
-// generation to generation; the generation's tasks are sampled from the unlocked ones, where a
+// generation, so every genome gets the same budget), scaled by a horizon that grows from generation
+// to generation, as does the size of the training data; the generation's tasks are sampled from the unlocked ones, where a
 // task unlocks once enough genomes of some generation did well enough on each of its
 // prerequisites (a skill tree); a held-out task set is planned for reports only and never feeds
 // selection. Pure functions over plain data: the run's checkpoint stores CurriculumState as is.
@@ -17,12 +17,14 @@ export interface CurriculumTask {
 
 export interface CurriculumConfig {
   tasks: readonly CurriculumTask[];
-  /** Training steps per generation, drawn uniformly from [min, max]. */
+  /** Training steps per generation at the full horizon, drawn uniformly from [min, max]. */
   steps: { min: number; max: number };
+  /** The horizon: the drawn steps are scaled by min(1, start x growth^generation) (at least 2). */
+  horizon: { start: number; growth: number };
   /** Tasks per generation, sampled without replacement from the unlocked ones. */
   tasksPerGeneration: number;
-  /** A prerequisite is mastered in a generation where `genomes` valid genomes reach `score`. */
-  unlock: { genomes: number; score: number };
+  /** A prerequisite is mastered in a generation where `share` of the genomes reach `score`. */
+  unlock: { share: number; score: number };
   /** The training data's share at generation 0 and its growth per generation, capped at 1. */
   data: { start: number; growth: number };
   /** Tasks evaluated for reports only. */
@@ -94,7 +96,8 @@ export function initialState(c: CurriculumConfig): CurriculumState {
 
 /** What generation g trains on: its steps, data share, tasks (in curriculum order) and held-out tasks. */
 export function planGeneration(c: CurriculumConfig, state: CurriculumState, generation: number, rng: Rng): GenerationPlan {
-  const steps = c.steps.min + rng.int(c.steps.max - c.steps.min + 1);
+  const drawn = c.steps.min + rng.int(c.steps.max - c.steps.min + 1);
+  const steps = Math.max(Math.min(2, drawn), Math.round(drawn * horizonAt(c, generation)));
   const dataShare = Math.min(1, c.data.start * c.data.growth ** generation);
   const pool = c.tasks.map((t) => t.task).filter((t) => state.unlocked.includes(t));
   const chosen = new Set<string>();
@@ -105,15 +108,21 @@ export function planGeneration(c: CurriculumConfig, state: CurriculumState, gene
   return { generation, steps, dataShare, tasks: pool.filter((t) => chosen.has(t)), heldOut: [...c.heldOut] };
 }
 
+/** The horizon factor of generation g: min(1, start x growth^g). */
+export function horizonAt(c: CurriculumConfig, generation: number): number {
+  return Math.min(1, c.horizon.start * c.horizon.growth ** generation);
+}
+
 /**
- * After a generation: `scores[task]` are the scores (higher better, in [0, 1]) of its valid
- * genomes on each task it trained on. Tasks reached by enough genomes are mastered; tasks whose
+ * After a generation of `genomes` genomes: `scores[task]` are the scores (higher better, in [0, 1])
+ * of its valid genomes on each task it trained on. A task is mastered once unlock.share of all the
+ * genomes reach unlock.score on it (an invalid genome counts as not reaching it); tasks whose
  * prerequisites are all mastered unlock. Returns the new state and the tasks unlocked now.
  */
-export function advance(c: CurriculumConfig, state: CurriculumState, scores: Readonly<Record<string, readonly number[]>>): { state: CurriculumState; unlockedNow: string[] } {
+export function advance(c: CurriculumConfig, state: CurriculumState, scores: Readonly<Record<string, readonly number[]>>, genomes: number): { state: CurriculumState; unlockedNow: string[] } {
   const mastered = new Set(state.mastered);
   for (const [task, xs] of Object.entries(scores)) {
-    if (xs.filter((x) => x >= c.unlock.score).length >= c.unlock.genomes) mastered.add(task);
+    if (xs.filter((x) => x >= c.unlock.score).length >= c.unlock.share * genomes) mastered.add(task);
   }
   const unlocked = new Set(state.unlocked);
   const unlockedNow: string[] = [];

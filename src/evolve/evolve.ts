@@ -5,7 +5,9 @@
 
 import type { Genome } from '../genome/types.ts';
 import { EvaluationPool } from '../pool/pool.ts';
-import { makePlan } from '../tasks/evaluate.ts';
+import { Engine } from '../engine/engine.ts';
+import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
+import { checkLearning } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvolveConfig } from './config.ts';
 import {
@@ -14,7 +16,9 @@ import {
 } from './rundir.ts';
 import { runGeneration } from './generation.ts';
 import { initialRun } from './population.ts';
-import type { Evaluator, GenerationReport, RunState } from './state.ts';
+import { heldOutTable, type HeldOutTable } from './heldout.ts';
+import { evaluateReport, reportPlan, seedsOnReport } from './report.ts';
+import type { Evaluator, GenerationReport, GenerationTools, RunState, Screener, SeedBaseline } from './state.ts';
 
 export type { ResumeChanges } from './rundir.ts';
 
@@ -28,6 +32,8 @@ export interface EvolveOptions {
   outField?: string;
   /** How genomes are evaluated; default: an EvaluationPool of config.workers workers. */
   evaluator?: Evaluator;
+  /** The main thread's learning check (screen.ts); default: checkLearning on an engine of this thread. */
+  screen?: Screener;
   /** When aborted, the generation under way finishes and is checkpointed; evolve then returns, interrupted. */
   signal?: AbortSignal;
   /** After the directory is created or opened and checked, before the first generation; notes: what resuming repaired. */
@@ -40,7 +46,11 @@ export interface FinalFront {
   generation: number;
   /** The report hypervolume (report.ts, reportPlan) of the first and the last report generation; null without reports. */
   reportHypervolume: { seeds: number | null; first: { generation: number; hypervolume: number }; last: { generation: number; hypervolume: number } } | null;
-  members: { id: number; origin: string; made: string; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
+  members: { id: number; origin: string; made: string; scale: number; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
+  /** The seeds on the same plan at their best step sizes (report.ts); null without held-out tasks. */
+  baseline: SeedBaseline[] | null;
+  /** The front's best learners against the best tuned seeds on every held-out task (heldout.ts); null without held-out tasks. */
+  table: HeldOutTable | null;
 }
 
 export interface EvolveResult {
@@ -67,16 +77,17 @@ export async function evolve(start: RunStart, options: EvolveOptions): Promise<E
     options.onStart?.({ config, generation: state.generation, resumed: 'resume' in start, notes });
     const pool = options.evaluator === undefined ? new EvaluationPool({ workers: config.workers, timeLimitMs: config.timeLimitMs }) : undefined;
     const evaluate: Evaluator = options.evaluator ?? ((candidates, plan) => (pool as EvaluationPool).evaluate(candidates, plan));
+    const tools: GenerationTools = { evaluate, screen: options.screen ?? (await mainThreadScreen(config.workLimit)) };
     try {
       while (state.generation < config.generations) {
         if (options.signal?.aborted === true) return { config, state, final: null, interrupted: true };
         const genomes = new Map(state.population.map((m) => [m.id, m.genome]));
-        const { state: next, report } = await runGeneration(config, state, evaluate);
+        const { state: next, report } = await runGeneration(config, state, tools);
         writeGeneration(run, report, genomes, checkpointOf(config, next));
         state = next;
         options.onGeneration?.(report, state, config);
       }
-      const final = await finalFront(run, config, state, evaluate);
+      const final = await finalFront(run, config, state, tools);
       return { config, state, final, interrupted: false };
     } finally {
       await pool?.destroy();
@@ -86,13 +97,35 @@ export async function evolve(start: RunStart, options: EvolveOptions): Promise<E
   }
 }
 
-/** The last generation's front, evaluated once more on the held-out tasks, written to final-front.json. */
-async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<FinalFront> {
+/**
+ * An evaluator on this thread's `engine` (tests and benchmarks): the same results as the pool's,
+ * genome by genome, with each candidate's scales and learning check.
+ */
+export function inThreadEvaluator(engine: Engine, cache = new InstanceCache()): Evaluator {
+  return async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, {
+    cache,
+    ...(c.scales === undefined ? {} : { scales: c.scales }),
+    ...(c.learning === undefined ? {} : { learning: c.learning }),
+    ...(c.allScales === true ? { allScales: true } : {}),
+  }));
+}
+
+/** checkLearning on an engine of this thread, with the run's work limit. */
+export async function mainThreadScreen(workLimit: number): Promise<Screener> {
+  const engine = await Engine.create();
+  return (genome) => checkLearning(engine, genome, { workLimit });
+}
+
+/**
+ * The last generation's front, evaluated once more on the report plan (the held-out tasks) at every
+ * step-size scale, written to final-front.json with the seeds' baseline on the same plan.
+ */
+async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, tools: GenerationTools): Promise<FinalFront> {
   const last = readFront(run.dir, state.generation - 1);
-  const heldOut = config.curriculum.heldOut;
-  const results = heldOut.length === 0 || last.front.length === 0
-    ? []
-    : await evaluate(last.front.map((m) => ({ id: m.id, genome: m.genome })), makePlan(config.seed, state.generation, heldOut.map((task) => ({ task, steps: config.curriculum.steps.max })), { workLimit: config.workLimit }));
+  const plan = reportPlan(config);
+  const held = config.curriculum.heldOut.length > 0;
+  const results = !held || last.front.length === 0 ? [] : await evaluateReport(plan, last.front.map((m) => ({ id: m.id, genome: m.genome })), tools);
+  const baseline = !held ? null : (state.baseline ?? (await seedsOnReport(config, tools)).baseline);
   const reports = readMetrics(run.dir).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
   const firstReport = reports[0];
   const lastReport = reports.at(-1);
@@ -104,6 +137,8 @@ async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, ev
       last: { generation: lastReport.generation, hypervolume: lastReport.hypervolume },
     },
     members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
+    baseline,
+    table: baseline === null ? null : heldOutTable(plan.tasks.map((t) => t.task), last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })), baseline),
   };
   writeFinalFront(run, final);
   return final;

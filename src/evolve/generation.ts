@@ -27,6 +27,7 @@ import { compatibilityDistance } from '../genome/distance.ts';
 import { InnovationTracker } from '../genome/innovation.ts';
 import { columnBounds, rankAndCrowding, speciesFitness, type Ranking } from '../pareto/index.ts';
 import { makePlan } from '../tasks/evaluate.ts';
+import { scaleNeighbours } from '../tasks/scale.ts';
 import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
 import { OBJECTIVES } from '../tasks/registry.ts';
 import type { EvolveConfig } from './config.ts';
@@ -36,15 +37,39 @@ import { addToRecord, lifetimeVector } from './record.ts';
 import { frontVolume, isReportGeneration, summarise } from './report.ts';
 import { breed, frontElites } from './reproduction.ts';
 import { allocateOffspring, speciate, updateStagnation } from './species.ts';
-import { stream, type Evaluator, type GenerationReport, type GenerationSummary, type Member, type RunState } from './state.ts';
+import { calibrate } from './calibrate.ts';
+import { evaluateScreened } from './screen.ts';
+import { stream, type GenerationReport, type GenerationSummary, type GenerationTools, type Member, type RunState } from './state.ts';
+
+export type { GenerationTools } from './state.ts';
 
 /** Evaluates generation state.generation and breeds the next; returns the new state and the report. */
-export async function runGeneration(config: EvolveConfig, state: RunState, evaluate: Evaluator): Promise<{ state: RunState; report: GenerationReport }> {
-  const g = state.generation;
-  const planned = planGeneration(config.curriculum, state.curriculum, g, stream(config.seed, g, 2));
-  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({ task, steps: planned.steps, dataShare: planned.dataShare })), { workLimit: config.workLimit });
+export async function runGeneration(config: EvolveConfig, start: RunState, tools: GenerationTools): Promise<{ state: RunState; report: GenerationReport }> {
+  const { evaluate, screen } = tools;
+  const g = start.generation;
+  const planned = planGeneration(config.curriculum, start.curriculum, g, stream(config.seed, g, 2));
   const started = performance.now();
-  const results = await evaluate(state.population.map((m) => ({ id: m.id, genome: m.genome })), plan);
+  let state = start;
+  let evaluations = 0;
+  const updates = { trained: 0, saved: 0 };
+  if (state.hurdles === null) {
+    const calibrated = await calibrate(config, state, planned.steps, planned.dataShare, screen, evaluate);
+    state = calibrated.state;
+    evaluations += calibrated.evaluations;
+    updates.trained += calibrated.updates.trained;
+    updates.saved += calibrated.updates.saved;
+  }
+  const hurdles = state.hurdles ?? {};
+  const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({
+    task, steps: planned.steps, dataShare: planned.dataShare, ...(hurdles[task] === undefined ? {} : { hurdle: hurdles[task] }),
+  })), { workLimit: config.workLimit });
+  const screened = await evaluateScreened(state.population.map((m) => ({ id: m.id, genome: m.genome, scales: scaleNeighbours(m.scale ?? 0) })), plan, screen, evaluate);
+  const results = screened.results;
+  evaluations += screened.evaluations;
+  for (const r of results) {
+    updates.trained += r.steps?.trained ?? 0;
+    updates.saved += r.steps?.saved ?? 0;
+  }
   const seconds = (performance.now() - started) / 1000;
 
   const current = results.map(objectiveVector);
@@ -55,7 +80,8 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   // draws. Only valid evaluations count; an invalid genome stays invalid for this generation.
   const lived = state.population.map((m, i): Member => {
     const r = results[i] as GenomeEvaluation;
-    return r.status === 'ok' ? { ...m, record: addToRecord(m.record ?? {}, r) } : m;
+    const scale = r.scale ?? m.scale ?? 0;
+    return r.status === 'ok' ? { ...m, scale, record: addToRecord(m.record ?? {}, r) } : { ...m, scale };
   });
   const objectives = lived.map((m, i) => (valid[i] ? lifetimeVector(m.record ?? {}, plan.tasks.map((t) => t.task)) : (current[i] as number[])));
   const bounds = state.bounds ?? (valid.some(Boolean) ? columnBounds(objectives, valid) : null);
@@ -67,11 +93,13 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const front = ranking.fronts[0] ?? [];
   const hv = frontVolume(front.map((i) => validRows[i] as number[]), bounds);
   let reportBounds = state.reportBounds;
+  let baseline = state.baseline;
   let generationReport: GenerationSummary | null = null;
   if (isReportGeneration(config, g)) {
-    const r = await summarise(config, front.map((i) => state.population[validAt[i] as number] as Member), reportBounds, evaluate);
+    const r = await summarise(config, front.map((i) => lived[validAt[i] as number] as Member), { bounds: reportBounds, baseline }, tools);
     generationReport = r.summary;
     reportBounds = r.bounds;
+    baseline = r.baseline;
   }
   // Novelty, when on, is a fifth objective for selection only (the hypervolume stays on the four).
   let archive = state.novelty;
@@ -96,7 +124,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
     if (r.status !== 'ok') return;
     for (const t of r.tasks) if (t.status === 'ok') (scores[t.task] ??= []).push(Math.max(0, 1 - t.metrics.normalisedValidationLoss));
   });
-  const curriculum = advance(config.curriculum, state.curriculum, scores);
+  const curriculum = advance(config.curriculum, state.curriculum, scores, results.length);
 
   const tracker = InnovationTracker.fromJSON(state.innovation);
   tracker.beginGeneration();
@@ -107,17 +135,20 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
   const stag = updateStagnation(spec.state, spec.members, Array.from(fitness), config.species, g);
   // NSGA-II's elitism: the first front carries over whole (thinned by crowding distance when it
   // is larger than config.frontElites of the population); the species breed the rest.
-  const carried = frontElites(front.map((i) => validAt[i] as number), front.map((k) => ranking.crowding[k] as number), Math.floor(config.frontElites * config.population));
+  const elites = frontElites(front.map((i) => validAt[i] as number), front.map((k) => ranking.crowding[k] as number), Math.floor(config.frontElites * config.population));
+  // Lineage elites: for the first config.lineageGenerations generations each seed lineage alive
+  // keeps its best valid member, so that every seed's line is judged over more than a few draws.
+  const carried = g < config.lineageGenerations ? withLineageElites(elites, lived, validAt, ranking) : elites;
   const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
   const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), { rank, crowding }, offspring, tracker, rng, g, carried);
 
   const report: GenerationReport = {
-    generation: g, tasks: planned.tasks, steps: planned.steps, evaluations: results.length * plan.tasks.length,
-    evaluationsPerSecond: (results.length * plan.tasks.length) / Math.max(seconds, 1e-9),
+    generation: g, tasks: planned.tasks, steps: planned.steps, evaluations,
+    evaluationsPerSecond: evaluations / Math.max(seconds, 1e-9), cache: screened.cache, updates,
     hypervolume: hv, report: generationReport, frontSize: front.length,
     front: front.map((i) => {
-      const m = state.population[validAt[i] as number] as Member;
-      return { id: m.id, origin: m.origin, made: m.made, objectives: validRows[i] as number[] };
+      const m = lived[validAt[i] as number] as Member;
+      return { id: m.id, origin: m.origin, made: m.made, scale: m.scale ?? 0, objectives: validRows[i] as number[] };
     }),
     invalid: Object.fromEntries(INVALID_REASONS.map((r) => [r, results.filter((x) => x.status === 'invalid' && x.reason === r).length])),
     ...summary(validRows),
@@ -132,6 +163,7 @@ export async function runGeneration(config: EvolveConfig, state: RunState, evalu
     state: {
       generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
       innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive, reportBounds,
+      hurdles: state.hurdles, seedScales: state.seedScales, baseline,
     },
     report,
   };
@@ -157,4 +189,24 @@ function summary(rows: number[][]): { best: Record<string, number>; mean: Record
 /** rankAndCrowding of the valid rows; empty without rows. */
 function rankValid(rows: number[][]): Ranking {
   return rows.length === 0 ? { fronts: [], rank: new Int32Array(0), crowding: new Float64Array(0) } : rankAndCrowding(rows);
+}
+
+/**
+ * `elites` plus, for each origin (seed lineage) with a valid member and none among them, its best
+ * valid member by Pareto rank, then crowding distance, then population order; in population order.
+ */
+export function withLineageElites(elites: readonly number[], population: readonly Member[], validAt: readonly number[], ranking: Ranking): number[] {
+  const kept = new Set(elites);
+  const covered = new Set(elites.map((i) => (population[i] as Member).origin));
+  const best = new Map<string, number>(); // origin -> row in validAt
+  validAt.forEach((i, k) => {
+    const origin = (population[i] as Member).origin;
+    if (covered.has(origin)) return;
+    const b = best.get(origin);
+    const better = b === undefined || (ranking.rank[k] as number) < (ranking.rank[b] as number) ||
+      ((ranking.rank[k] as number) === (ranking.rank[b] as number) && (ranking.crowding[k] as number) > (ranking.crowding[b] as number));
+    if (better) best.set(origin, k);
+  });
+  for (const k of best.values()) kept.add(validAt[k] as number);
+  return [...kept].sort((a, b) => a - b);
 }

@@ -27,6 +27,6 @@ export function initialRun(config: EvolveConfig): RunState {
   return {
     generation: 0, population, nextId: population.length, species: initialSpecies(config.species),
     innovation: tracker.toJSON(), curriculum: initialState(config.curriculum), bounds: null, novelty: emptyArchive(),
-    reportBounds: null,
+    reportBounds: null, hurdles: null, seedScales: null, baseline: null,
   };
 }

@@ -40,6 +40,8 @@ const METRICS_LINE = z.object({
   unlocked: z.array(z.string()),
   rejectedChildren: int,
   lineages: int,
+  cache: z.object({ lookups: int, hits: int }),
+  updates: z.object({ trained: int, saved: int }),
 });
 
 /** A genome inside a record, checked by the genome parser. */
@@ -54,7 +56,7 @@ export const genome = z.unknown().transform((value, ctx): Genome => {
 
 const FRONT_FILE = z.object({
   generation: int,
-  front: z.array(z.object({ id: int, origin: z.string(), made: z.string(), objectives: z.array(z.number()), genome })),
+  front: z.array(z.object({ id: int, origin: z.string(), made: z.string(), scale: z.number().int(), objectives: z.array(z.number()), genome })),
 });
 
 /** "a.b[2].c" for a zod issue path. */

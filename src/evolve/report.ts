@@ -1,15 +1,20 @@
-// The report (docs/evolution.md, The report): one fixed plan for the whole run (every curriculum and
-// held-out task, the most steps, all the data) on which the first front is evaluated at generation
+// The report (docs/evolution.md, The report): one fixed plan for the whole run (the held-out
+// tasks, the most steps, all the data) on which the first front is evaluated at generation
 // 0, every config.report.every generations and the last, so its hypervolume compares across
 // generations; objectives are normalised by the 26 seeds' bounds on that plan.
 
 import { columnBounds, hypervolume, nonDominatedSort, normaliseWith, type ColumnBounds } from '../pareto/index.ts';
 import { SEEDS } from '../seeds/index.ts';
+import { stateBytesPerParameter } from '../genome/state.ts';
+import type { Genome } from '../genome/types.ts';
 import { makePlan, type EvaluationPlan } from '../tasks/evaluate.ts';
-import { objectiveVector } from '../tasks/metrics.ts';
+import { objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
+import { tunedPerTask } from '../tasks/scale.ts';
+import { GRID_FROM_ZERO } from './calibrate.ts';
+import { evaluateScreened } from './screen.ts';
 import { OBJECTIVES } from '../tasks/registry.ts';
 import type { EvolveConfig } from './config.ts';
-import type { Evaluator, GenerationSummary, Member } from './state.ts';
+import type { GenerationSummary, GenerationTools, Member, SeedBaseline } from './state.ts';
 
 /** The hypervolume's reference point in normalised objectives. */
 const REFERENCE = 1.1;
@@ -17,9 +22,13 @@ const REFERENCE = 1.1;
 /** The generation index of the report plan's data and episode seeds: past any run (at most 100,000 generations). */
 export const REPORT_GENERATION = 100_001;
 
-/** One fixed plan for the whole run: every curriculum and held-out task, at the most steps, all the data. */
+/**
+ * One fixed plan for the whole run: the held-out tasks (the curriculum's tasks when none are held
+ * out), at the most steps, all the data.
+ */
 export function reportPlan(config: EvolveConfig): EvaluationPlan {
-  const tasks = [...new Set([...config.curriculum.tasks.map((t) => t.task), ...config.curriculum.heldOut])];
+  const heldOut = config.curriculum.heldOut;
+  const tasks = heldOut.length > 0 ? [...heldOut] : config.curriculum.tasks.map((t) => t.task);
   return makePlan(config.seed, REPORT_GENERATION, tasks.map((task) => ({ task, steps: config.curriculum.steps.max })), { workLimit: config.workLimit });
 }
 
@@ -28,31 +37,70 @@ export function isReportGeneration(config: EvolveConfig, generation: number): bo
   return every > 0 && (generation % every === 0 || generation === config.generations - 1);
 }
 
+/** What the first report computes once and later ones reuse. */
+export interface ReportKnown {
+  bounds: ColumnBounds | null;
+  baseline: SeedBaseline[] | null;
+}
+
+/** Evaluates genomes on the report plan at every grid scale, each scored at its best on training data, with every scale's results kept. */
+export async function evaluateReport(plan: EvaluationPlan, candidates: readonly { id: number; genome: Genome }[], tools: GenerationTools): Promise<GenomeEvaluation[]> {
+  const all = candidates.map((c) => ({ ...c, scales: [...GRID_FROM_ZERO], allScales: true }));
+  return (await evaluateScreened(all, plan, tools.screen, tools.evaluate)).results;
+}
+
+/** The seeds' baseline from their report evaluations. */
+function seedBaseline(seeds: readonly { name: string; genome: Genome }[], results: readonly GenomeEvaluation[]): SeedBaseline[] {
+  return seeds.map((s, i) => {
+    const r = results[i] as GenomeEvaluation;
+    const tuned = tunedPerTask(r.byScale ?? []);
+    return { name: s.name, stateBytes: stateBytesPerParameter(s.genome), scale: r.scale ?? 0, tasks: Object.fromEntries(Object.entries(tuned).map(([t, x]) => [t, x.loss])) };
+  });
+}
+
+/** The 26 seeds on the report plan at every scale: their objective rows (valid ones) and baseline, and the task evaluations it took. */
+export async function seedsOnReport(config: EvolveConfig, tools: GenerationTools): Promise<{ rows: number[][]; baseline: SeedBaseline[]; evaluations: number }> {
+  const plan = reportPlan(config);
+  const seeds = SEEDS.map((s) => ({ name: s.name, genome: s.build() }));
+  const results = await evaluateReport(plan, seeds.map((s, id) => ({ id, genome: s.genome })), tools);
+  return {
+    rows: results.filter((r) => r.status === 'ok').map(objectiveVector),
+    baseline: seedBaseline(seeds, results),
+    evaluations: seeds.length * plan.tasks.length * GRID_FROM_ZERO.length,
+  };
+}
+
 /**
- * The members' hypervolume on the report plan, in objectives normalised by the bounds of the 26
- * seeds on that plan (evaluated at the first report, with their generation-0 ids, then kept): the
- * seed library is the yardstick.
+ * The members' hypervolume on the report plan, every genome at its best step size (one scale per
+ * genome, chosen on the plan's training data), in objectives normalised by the bounds of the 26
+ * seeds on that plan, evaluated the same way at the first report (with their generation-0 ids) and
+ * then kept with their per-task tuned losses (the held-out baseline): the seed library at its best
+ * step sizes is the yardstick.
  */
-export async function summarise(config: EvolveConfig, members: readonly Member[], bounds: ColumnBounds | null, evaluate: Evaluator): Promise<{ summary: GenerationSummary; bounds: ColumnBounds | null }> {
+export async function summarise(
+  config: EvolveConfig, members: readonly Member[], known: ReportKnown, tools: GenerationTools,
+): Promise<{ summary: GenerationSummary; bounds: ColumnBounds | null; baseline: SeedBaseline[] | null }> {
   const plan = reportPlan(config);
   let extra = 0;
-  let fixed = bounds;
+  let fixed = known.bounds;
+  let baseline = known.baseline;
   let seedRows: number[][] | undefined;
-  if (fixed === null) {
-    const seeds = await evaluate(SEEDS.map((s, id) => ({ id, genome: s.build() })), plan);
-    extra = seeds.length * plan.tasks.length;
-    seedRows = seeds.filter((r) => r.status === 'ok').map(objectiveVector);
-    fixed = seedRows.length > 0 ? columnBounds(seedRows) : null;
+  if (fixed === null || baseline === null) {
+    const seeds = await seedsOnReport(config, tools);
+    extra = seeds.evaluations;
+    seedRows = seeds.rows;
+    fixed ??= seedRows.length > 0 ? columnBounds(seedRows) : null;
+    baseline = seeds.baseline;
   }
-  const results = await evaluate(members.map((m) => ({ id: m.id, genome: m.genome })), plan);
+  const results = await evaluateReport(plan, members.map((m) => ({ id: m.id, genome: m.genome })), tools);
   const rows = results.filter((r) => r.status === 'ok').map(objectiveVector);
   const front = firstFront(rows);
   const summary: GenerationSummary = {
     hypervolume: frontVolume(front.map((i) => rows[i] as number[]), fixed), valid: rows.length, frontSize: front.length,
-    evaluations: extra + results.length * plan.tasks.length,
+    evaluations: extra + results.length * plan.tasks.length * GRID_FROM_ZERO.length,
   };
   if (seedRows !== undefined) summary.seeds = frontVolume(firstFront(seedRows).map((i) => (seedRows as number[][])[i] as number[]), fixed);
-  return { summary, bounds: fixed };
+  return { summary, bounds: fixed, baseline };
 }
 
 /** The first non-dominated front of `rows` (row indices); empty for no rows. */

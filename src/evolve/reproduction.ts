@@ -6,9 +6,10 @@
 import { crossover } from '../genome/crossover.ts';
 import type { InnovationTracker } from '../genome/innovation.ts';
 import { mutate } from '../genome/mutate.ts';
-import { mutationOptions } from '../genome/mutation.ts';
+import { mutationOptions, type MutationOptions } from '../genome/mutation.ts';
 import type { Genome } from '../genome/types.ts';
 import { binaryTournament, type RankAndCrowding } from '../pareto/index.ts';
+import { SEEDS } from '../seeds/index.ts';
 import type { Rng } from '../util/rng.ts';
 import type { EvolveConfig } from './config.ts';
 import { parentPool } from './species.ts';
@@ -53,6 +54,12 @@ export function breed(
     for (let c = elites.length; c < count; c++) {
       let child: Member | undefined;
       for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {
+        if (config.breeding === 'random') {
+          const seed = randomSeedChild(state, rng, tracker, options, nextId);
+          if (seed === undefined) rejected++;
+          else child = seed;
+          continue;
+        }
         const ai = binaryTournament(contest, rng, pool);
         const a = state.population[ai] as Member;
         let genome: Genome = a.genome;
@@ -67,7 +74,7 @@ export function breed(
           }
         }
         const mutated = mutate(genome, rng, tracker, options);
-        if (mutated.status === 'ok') child = { id: nextId, genome: mutated.genome, origin: a.origin, made };
+        if (mutated.status === 'ok') child = { id: nextId, genome: mutated.genome, origin: a.origin, made, scale: a.scale ?? 0 };
         else rejected++;
       }
       if (child === undefined) continue;
@@ -76,4 +83,22 @@ export function breed(
     }
   });
   return { population, nextId, rejected };
+}
+
+/**
+ * breeding `random`: a seed drawn uniformly, mutated 1 to 4 times, at that seed's calibrated scale
+ * (calibrate.ts); undefined if no mutation succeeded.
+ */
+function randomSeedChild(state: RunState, rng: Rng, tracker: InnovationTracker, options: MutationOptions, id: number): Member | undefined {
+  const seed = SEEDS[rng.int(SEEDS.length)] as (typeof SEEDS)[number];
+  let genome = seed.build();
+  let changed = false;
+  for (let k = 1 + rng.int(4); k > 0; k--) {
+    const m = mutate(genome, rng, tracker, options);
+    if (m.status === 'ok') {
+      genome = m.genome;
+      changed = true;
+    }
+  }
+  return changed ? { id, genome, origin: seed.name, made: 'mutation', scale: state.seedScales?.[seed.name] ?? 0 } : undefined;
 }

@@ -7,6 +7,7 @@ import type { Genome } from '../genome/types.ts';
 import type { ColumnBounds } from '../pareto/index.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import { hashWords } from '../tasks/seeds.ts';
+import type { LearningCheck } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import type { CurriculumState } from './curriculum.ts';
@@ -26,6 +27,20 @@ export interface Member {
    * mean over its lifetime, not by one draw of steps, data and episode.
    */
   record?: Record<string, { sums: number[]; count: number }>;
+  /**
+   * Its step-size scale, a grid index of src/tasks/scale.ts (absent: 0, its update as it is): the
+   * best of the scales tried in its last evaluation; a child starts from its first parent's.
+   */
+  scale?: number;
+}
+
+/** A seed on the held-out plan at its best step size (the baseline of report.ts and the final table). */
+export interface SeedBaseline {
+  name: string;
+  stateBytes: number;
+  /** The scale chosen over all held-out tasks together, and per task its normalised validation loss at the scale best on that task's training data. */
+  scale: number;
+  tasks: Record<string, number>;
 }
 
 export interface RunState {
@@ -42,16 +57,43 @@ export interface RunState {
   novelty: NoveltyArchive;
   /** Objective bounds of the seeds on the report plan: the report hypervolume's normalisation. */
   reportBounds: ColumnBounds | null;
+  /** Per training task, the hurdle's limit in normalised loss (calibrate.ts); null until generation 0 is calibrated. */
+  hurdles: Record<string, number> | null;
+  /** Per seed, its best step-size scale on the training tasks (calibrate.ts); null until then. */
+  seedScales: Record<string, number> | null;
+  /** The seeds on the report plan at their best step sizes (report.ts); null until the first report. */
+  baseline: SeedBaseline[] | null;
+}
+
+/** A genome to evaluate: its id, and the step-size scales to try and its learning check when known (src/tasks/evaluate.ts). */
+export interface Candidate {
+  id: number;
+  genome: Genome;
+  scales?: number[];
+  learning?: LearningCheck;
+  allScales?: boolean;
 }
 
 export interface Evaluator {
-  (candidates: { id: number; genome: Genome }[], plan: EvaluationPlan): Promise<GenomeEvaluation[]>;
+  (candidates: Candidate[], plan: EvaluationPlan): Promise<GenomeEvaluation[]>;
+}
+
+/** The learning check of a genome on the main thread (screen.ts): verdict and functional fingerprint. */
+export interface Screener {
+  (genome: Genome): LearningCheck;
+}
+
+/** What a generation evaluates with: the evaluator (a pool) and the main thread's learning check. */
+export interface GenerationTools {
+  evaluate: Evaluator;
+  screen: Screener;
 }
 
 export interface GenerationReport {
   generation: number;
   tasks: string[];
   steps: number;
+  /** Task evaluations: genomes evaluated x tasks x scales tried (cache hits and non-learners not counted). */
   evaluations: number;
   evaluationsPerSecond: number;
   /** On this generation's own plan: not comparable across generations (see the header). */
@@ -59,8 +101,12 @@ export interface GenerationReport {
   /** The front on the report plan, on report generations; null on the others. */
   report: GenerationSummary | null;
   frontSize: number;
-  /** The first front: id, origin and objective vector of each member. */
-  front: { id: number; origin: string; made: string; objectives: number[] }[];
+  /** The first front: id, origin, step-size scale (grid index) and objective vector of each member. */
+  front: { id: number; origin: string; made: string; scale: number; objectives: number[] }[];
+  /** The functional fingerprint cache (screen.ts): genomes looked up, and how many reused an earlier result. */
+  cache: { lookups: number; hits: number };
+  /** Updates trained in this generation's evaluations (every scale tried), and updates hurdles saved. */
+  updates: { trained: number; saved: number };
   invalid: Record<string, number>;
   best: Record<string, number>;
   mean: Record<string, number>;

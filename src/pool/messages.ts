@@ -18,6 +18,7 @@
 //   progress  [STARTED_AT, GENOME, TASK]   GENOME = -1 until the request's first evaluation starts
 
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
+import type { LearningCheck } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 
 /** A deliberate failure, for tests of the pool's crash and timeout handling only. */
@@ -30,11 +31,20 @@ export interface Fault {
   kind: 'exit' | 'hang' | 'refuse';
 }
 
+/** What a genome is evaluated with beside the plan (src/tasks/evaluate.ts, GenomeEvaluationOptions). */
+export interface GenomeJob {
+  scales?: number[];
+  learning?: LearningCheck;
+  allScales?: boolean;
+}
+
 /** The shared queue of one evaluate() call. */
 export interface Queue {
   plan: EvaluationPlan;
   /** Genome ids, in queue order. */
   ids: number[];
+  /** Per genome, in queue order: what the main thread decided before (scales to try, its learning check). */
+  jobs: GenomeJob[];
   words: Int32Array;
   bounds: Int32Array;
   control: Int32Array;

@@ -23,8 +23,9 @@ import type { Genome } from '../genome/types.ts';
 import { checkOptimizerRole } from '../optimizer/role.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import { PENALTY, type GenomeEvaluation, type InvalidReason } from '../tasks/metrics.ts';
+import { SCALE_MAX, SCALE_MIN } from '../tasks/scale.ts';
 import { InputError, rules } from '../util/errors.ts';
-import { CONTROL, PROGRESS, sharedWords, type Fault, type Queue, type QueueReply, type QueueRequest } from './messages.ts';
+import { CONTROL, PROGRESS, sharedWords, type Fault, type GenomeJob, type Queue, type QueueReply, type QueueRequest } from './messages.ts';
 
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. */
@@ -41,7 +42,7 @@ export interface PoolOptions {
   workerFile?: string | URL;
 }
 
-export interface Candidate {
+export interface Candidate extends GenomeJob {
   /** The genome's id: part of its episode seeds, so the same genome and id give the same result. */
   id: number;
   genome: Genome;
@@ -103,9 +104,16 @@ export class EvaluationPool {
       if (seen.has(c.id)) throw new InputError(`candidates[${i}].id`, rules.unique, c.id);
       seen.add(c.id);
       checkOptimizerRole(c.genome);
+      c.scales?.forEach((k, j) => {
+        if (!Number.isInteger(k) || k < SCALE_MIN || k > SCALE_MAX) throw new InputError(`candidates[${i}].scales[${j}]`, rules.range(SCALE_MIN, SCALE_MAX), k);
+      });
     });
     if (candidates.length === 0) return [];
-    const queue = newQueue(plan, candidates.map((c) => c.id), candidates.map((c) => packedLength(c.genome)));
+    const jobs = candidates.map((c): GenomeJob => ({
+      ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
+      ...(c.allScales === true ? { allScales: true } : {}),
+    }));
+    const queue = newQueue(plan, candidates.map((c) => c.id), jobs, candidates.map((c) => packedLength(c.genome)));
     const drain: Drain = { queue, fault: options.fault, requests: 0, idleFailures: 0 };
     const running = this.start(drain);
     // The workers start on genome 0 while this thread packs the rest.
@@ -148,7 +156,7 @@ export class EvaluationPool {
   private async retry(drain: Drain, indices: readonly number[]): Promise<GenomeEvaluation[]> {
     const { queue } = drain;
     const sizes = indices.map((i) => (queue.bounds[i + 1] as number) - (queue.bounds[i] as number));
-    const sub = newQueue(queue.plan, indices.map((i) => queue.ids[i] as number), sizes);
+    const sub = newQueue(queue.plan, indices.map((i) => queue.ids[i] as number), indices.map((i) => queue.jobs[i] as GenomeJob), sizes);
     indices.forEach((i, k) => sub.words.set(queue.words.subarray(queue.bounds[i], queue.bounds[i + 1]), sub.bounds[k]));
     sub.control[CONTROL.READY] = indices.length;
     const again: Drain = { queue: sub, fault: drain.fault, requests: 0, idleFailures: 0 };
@@ -219,14 +227,14 @@ export function wallClockMessage(limitMs: number): string {
 }
 
 /** A queue for genomes of the given ids and packed sizes, nothing packed yet. */
-function newQueue(plan: EvaluationPlan, ids: number[], sizes: readonly number[]): Queue {
+function newQueue(plan: EvaluationPlan, ids: number[], jobs: GenomeJob[], sizes: readonly number[]): Queue {
   const bounds = sharedWords(ids.length + 1);
   sizes.forEach((size, i) => {
     bounds[i + 1] = (bounds[i] as number) + size;
   });
   const owner = sharedWords(ids.length);
   owner.fill(-1);
-  return { plan, ids, words: sharedWords(bounds[ids.length] as number), bounds, control: sharedWords(CONTROL.WORDS), owner };
+  return { plan, ids, jobs, words: sharedWords(bounds[ids.length] as number), bounds, control: sharedWords(CONTROL.WORDS), owner };
 }
 
 interface Running {
@@ -245,7 +253,8 @@ function readProgress(progress: Int32Array): Running | undefined {
 }
 
 function failure(genomeId: number, plan: EvaluationPlan, taskIndex: number, reason: InvalidReason, message: string, wallTimeMs: number): GenomeEvaluation {
-  const task = plan.tasks[taskIndex]?.task ?? '';
+  // The worker's task index counts on over the scales it tries.
+  const task = plan.tasks[taskIndex % Math.max(1, plan.tasks.length)]?.task ?? '';
   const penalty = PENALTY[reason];
   return {
     status: 'invalid', genomeId, task, reason, penalty, message,

@@ -57,9 +57,13 @@ export async function evaluateQueueWith(request: QueueRequest, onGenome?: (id: n
     const id = request.ids[i] as number;
     const words = request.words.subarray(bounds[i], bounds[i + 1]);
     const { genome } = unpack(words, ROLE_TEMPLATE);
+    const job = request.jobs[i] ?? {};
     results.push(evaluateGenome(e, genome, id, request.plan, {
       cache,
       packed: words,
+      ...(job.scales === undefined ? {} : { scales: job.scales }),
+      ...(job.learning === undefined ? {} : { learning: job.learning }),
+      ...(job.allScales === true ? { allScales: true } : {}),
       onTask: (task) => {
         Atomics.store(progress, PROGRESS.STARTED_AT, Date.now() - request.base);
         Atomics.store(progress, PROGRESS.TASK, task);

@@ -22,14 +22,21 @@ import { checkLearning, type LearningCheck } from './learning.ts';
 import { runProblem } from './problem.ts';
 import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
 import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from './limits.ts';
+import { hurdleStep } from './hurdle.ts';
+import { chooseScale, scaleValue } from './scale.ts';
 import { dataSeed, episodeSeed } from './seeds.ts';
 import { engineStatusCode, trainModel } from './train.ts';
 import type { Dataset, TrainResult } from './types.ts';
 import { InputError, rules } from '../util/errors.ts';
 
-/** One task of an evaluation plan: its reference and settings. */
+/** One task of an evaluation plan: its reference and settings, and its hurdle when it has one. */
 export interface PlannedTask extends TaskSettings {
   task: string;
+  /**
+   * The hurdle's limit in normalised loss (src/tasks/hurdle.ts): a run whose training loss after
+   * hurdleStep(steps) updates is above limit x the reference loss stops there. Absent: no hurdle.
+   */
+  hurdle?: number;
 }
 
 /** What to evaluate genomes on: the seeds' path, the tasks in order, and the work budget. */
@@ -51,7 +58,7 @@ export interface PlanOptions {
 
 /** A plan for `tasks` (references, each optionally with overrides), defaults filled in and checked. */
 export function makePlan(
-  runSeed: number, generation: number, tasks: readonly (string | ({ task: string } & Partial<TaskSettings>))[], options: PlanOptions = {},
+  runSeed: number, generation: number, tasks: readonly (string | ({ task: string; hurdle?: number } & Partial<TaskSettings>))[], options: PlanOptions = {},
 ): EvaluationPlan {
   const workLimit = options.workLimit ?? DEFAULT_WORK_LIMIT;
   const [lo, hi] = WORK_LIMIT_RANGE;
@@ -60,9 +67,10 @@ export function makePlan(
     runSeed,
     generation,
     tasks: tasks.map((t, i) => {
-      const { task, ...overrides } = typeof t === 'string' ? { task: t } : t;
+      const { task, hurdle, ...overrides } = typeof t === 'string' ? { task: t, hurdle: undefined } : t;
       const ref = parseTaskRef(task, `tasks[${i}]`);
-      return { task: ref.text, ...taskSettings(ref, overrides, `tasks[${i}]`) };
+      if (hurdle !== undefined && !(typeof hurdle === 'number' && hurdle > 0)) throw new InputError(`tasks[${i}].hurdle`, 'must be a number above 0', hurdle);
+      return { task: ref.text, ...taskSettings(ref, overrides, `tasks[${i}]`), ...(hurdle === undefined ? {} : { hurdle }) };
     }),
     workLimit,
   };
@@ -91,6 +99,10 @@ export function scoreRun(instance: TaskInstance, settings: TaskSettings, run: Tr
     const message = `work budget: the engine's work passed ${outcome.budget} units (workLimit x steps x parameters) in update ${outcome.step} of ${settings.steps}, at ${outcome.work}`;
     return invalid(instance.task, 'over_budget', wallTimeMs, { step: outcome.step, message });
   }
+  if (outcome.status === 'hurdle') {
+    const message = `hurdle: the training loss after update ${outcome.step} of ${settings.steps} was ${outcome.loss}, above the hurdle's limit`;
+    return invalid(instance.task, 'hurdle', wallTimeMs, { step: outcome.step, message });
+  }
   if (outcome.status === 'non_finite' || !Number.isFinite(run.validationLoss)) {
     const step = outcome.status === 'non_finite' ? outcome.step : settings.steps + 1;
     return invalid(instance.task, 'non_finite', wallTimeMs, { step, penalty: nonFinitePenalty(step, settings.steps) });
@@ -112,6 +124,10 @@ export interface RunTaskOptions {
   workLimit?: number;
   /** The genome's learning check, when the caller has run it (evaluateGenome); else runTask runs it. */
   learning?: LearningCheck;
+  /** The step-size scale's grid index (src/tasks/scale.ts); default 0, the update as it is. */
+  scale?: number;
+  /** The hurdle's limit in normalised loss (PlannedTask.hurdle); default none. */
+  hurdle?: number;
 }
 
 /** The verdict of a learning check as a task result; undefined unless it found a non-learner. */
@@ -134,9 +150,13 @@ export function runTask(
   const learning = options.learning ?? checkLearning(engine, genome, { workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) });
   let run: TrainResult;
   try {
+    const hurdle = options.hurdle === undefined || settings.steps < 2 ? undefined
+      : { step: hurdleStep(settings.steps), limit: options.hurdle * instance.referenceLoss };
     const train = {
       steps: settings.steps, batchSize: settings.batchSize, seed, workBudget: workBudget(instance, settings, workLimit),
+      scale: scaleValue(options.scale ?? 0),
       ...(options.packed === undefined ? {} : { packed: options.packed }),
+      ...(hurdle === undefined || !(hurdle.limit > 0) || hurdle.step >= settings.steps ? {} : { hurdle }),
     };
     run = instance.kind === 'model'
       ? trainModel(engine, genome, instance.model, trainingRows(instance.train, settings), instance.validation, train)
@@ -206,18 +226,31 @@ export class InstanceCache {
 export interface GenomeEvaluationOptions {
   /** Task instances to reuse (default: a new cache). */
   cache?: InstanceCache;
-  /** Called with each task's index before it starts. */
+  /** Called with each task's index before it starts (the index counts on over the scales tried). */
   onTask?: (task: number) => void;
   /** pack(genome), when the caller has it. */
   packed?: Int32Array;
+  /** The genome's learning check, when the caller has run it; else it runs here, once. */
+  learning?: LearningCheck;
+  /**
+   * The step-size scales to try (grid indices of src/tasks/scale.ts), the genome's own first;
+   * default [0]. The genome is scored at the best of them on training data (chooseScale).
+   */
+  scales?: readonly number[];
+  /** Answer with every scale's task results too (GenomeEvaluation.byScale): the held-out table tunes per task. */
+  allScales?: boolean;
 }
 
 /**
- * Evaluates genome `genomeId` on every task of the plan. A genome that is not in the optimizer role
- * is refused at once (InputError). The learning check runs once, inside the first task (so the
- * pool's clock and onTask see it as that task's work): a non-learner is `non_learner` on every task
- * without training. An exception inside a task that is not an engine error (a bug, never bad
- * input) marks that task `crashed` with its message, and the other tasks still run.
+ * Evaluates genome `genomeId` on every task of the plan at each scale of options.scales, and
+ * answers with the evaluation at the scale chosen on training data (src/tasks/scale.ts), which it
+ * names, and the updates trained and saved by hurdles over all of them. A genome that is not in the
+ * optimizer role is refused at once (InputError). The learning check runs once, inside the first
+ * task (so the pool's clock and onTask see it as that task's work) unless the caller ran it: a
+ * non-learner is `non_learner` on every task without training. An exception inside a task that is
+ * not an engine error (a bug, never bad input) marks that task `crashed` with its message, and the
+ * other tasks still run. Each run's episode seed depends on the plan, the task and the genome id,
+ * not on the scale: every scale sees the same minibatches.
  */
 export function evaluateGenome(
   engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions = {},
@@ -226,9 +259,12 @@ export function evaluateGenome(
   checkOptimizerRole(genome);
   const cache = options.cache ?? new InstanceCache();
   const packed = options.packed === undefined ? {} : { packed: options.packed };
-  let learning: LearningCheck | undefined;
-  const results = plan.tasks.map((t, index): TaskResult => {
-    options.onTask?.(index);
+  const scales = options.scales === undefined || options.scales.length === 0 ? [0] : options.scales;
+  let learning = options.learning;
+  let trained = 0;
+  let saved = 0;
+  const runs = scales.map((scale, s) => plan.tasks.map((t, index): TaskResult => {
+    options.onTask?.(s * plan.tasks.length + index);
     const path = { runSeed: plan.runSeed, generation: plan.generation, task: t.task };
     const started = performance.now();
     try {
@@ -236,10 +272,19 @@ export function evaluateGenome(
       const skipped = nonLearner(t.task, learning, performance.now() - started);
       if (skipped !== undefined) return skipped;
       const instance = cache.get(t.task, dataSeed(path));
-      return evaluateTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), { workLimit: plan.workLimit, learning, ...packed });
+      const { run, result } = runTask(engine, genome, instance, t, episodeSeed({ ...path, genomeId }), {
+        workLimit: plan.workLimit, learning, scale, ...packed, ...(t.hurdle === undefined ? {} : { hurdle: t.hurdle }),
+      });
+      trained += run?.stepsRun ?? 0;
+      if (run?.outcome.status === 'hurdle') saved += t.steps - run.stepsRun;
+      return result;
     } catch (error) {
       return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
     }
-  });
-  return combineTasks(genomeId, results);
+  }));
+  const chosen = chooseScale(scales, runs);
+  return {
+    ...combineTasks(genomeId, runs[chosen] as TaskResult[]), scale: scales[chosen] as number, steps: { trained, saved },
+    ...(options.allScales === true ? { byScale: runs.map((tasks, i) => ({ scale: scales[i] as number, tasks })) } : {}),
+  };
 }

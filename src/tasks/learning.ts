@@ -65,9 +65,13 @@ function lossAt(tick: number): number {
 
 export type IgnoredInput = 'gradient' | 'parameter' | 'both';
 
+/**
+ * The verdict, and when the probe ran clean the genome's functional fingerprint: a hash of its
+ * outputs in the three probe runs (Gillard et al. 2023, functional hashing).
+ */
 export type LearningCheck =
-  | { verdict: 'learner'; ticks: number }
-  | { verdict: 'non_learner'; ignores: IgnoredInput; ticks: number; message: string }
+  | { verdict: 'learner'; ticks: number; fingerprint: string }
+  | { verdict: 'non_learner'; ignores: IgnoredInput; ticks: number; message: string; fingerprint: string }
   /** The base run did not finish cleanly (`why`); the tasks decide. */
   | { verdict: 'undecided'; ticks: number; why: string };
 
@@ -185,28 +189,79 @@ export function checkLearning(engine: Engine, genome: Genome, options: LearningO
     if (status !== 'ok') return { verdict: 'undecided', ticks, why: `the base run ended ${status} in tick ${t}` };
     base.set(engine.output(0), (t - 1) * PROBE_LANES);
   }
+  const print = new Fingerprint();
+  print.add(ticks);
+  for (const v of base) print.addFloat(v);
 
-  /** Whether the output moves when `perturbed` changes; undefined if the engine failed. */
+  /**
+   * Whether the output moves when `perturbed` changes; undefined if the engine failed. Runs every
+   * tick (the outputs go into the fingerprint) unless the run stops.
+   */
   const depends = (perturbed: Perturbed): boolean | undefined => {
     if (!load()) return undefined;
+    print.add(perturbed === 'gradient' ? 0xfffffff1 : 0xfffffff2);
+    let moved = false;
     for (let t = 1; t <= ticks; t++) {
       writeInputs(engine, t, perturbed);
       const status = tick(engine);
       if (status === 'trapped' || status === 'engine-error') return undefined;
       // The base run was clean here: stopping on another input is depending on it.
-      if (status !== 'ok') return true;
+      if (status !== 'ok') {
+        print.add(t);
+        return true;
+      }
       const output = engine.output(0);
       for (let lane = 0; lane < PROBE_LANES; lane++) {
-        if (output[lane] !== base[(t - 1) * PROBE_LANES + lane]) return true;
+        const v = output[lane] as number;
+        print.addFloat(v);
+        if (v !== base[(t - 1) * PROBE_LANES + lane]) moved = true;
       }
     }
-    return false;
+    return moved;
   };
 
   const gradient = depends('gradient');
   const parameter = depends('parameter');
   if (gradient === undefined || parameter === undefined) return { verdict: 'undecided', ticks, why: 'the engine failed in a perturbed run' };
-  if (gradient && parameter) return { verdict: 'learner', ticks };
+  const fingerprint = print.digest();
+  if (gradient && parameter) return { verdict: 'learner', ticks, fingerprint };
   const ignores: IgnoredInput = !gradient && !parameter ? 'both' : gradient ? 'parameter' : 'gradient';
-  return { verdict: 'non_learner', ignores, ticks, message: NON_LEARNER_MESSAGES[ignores] };
+  return { verdict: 'non_learner', ignores, ticks, message: NON_LEARNER_MESSAGES[ignores], fingerprint };
+}
+
+/**
+ * A 64-bit hash of the probe's outputs (two 32-bit mixes of the float32 bit patterns, murmur3's
+ * finaliser): the genome's functional fingerprint (docs/evolution.md, Cache). Two genomes with the
+ * same fingerprint gave bit-identical outputs in all three probe runs.
+ */
+class Fingerprint {
+  private a = 0x9e3779b9;
+  private b = 0x85ebca6b;
+  private readonly word = new Float32Array(1);
+  private readonly bits = new Uint32Array(this.word.buffer);
+
+  add(w: number): void {
+    const x = w >>> 0;
+    this.a = mix(this.a ^ x) + ((x << 13) | (x >>> 19)) >>> 0;
+    this.b = mix((this.b + x) >>> 0 ^ 0x27d4eb2d) + ((x << 7) | (x >>> 25)) >>> 0;
+  }
+
+  addFloat(v: number): void {
+    this.word[0] = v;
+    this.add(this.bits[0] as number);
+  }
+
+  digest(): string {
+    return mix(this.a).toString(16).padStart(8, '0') + mix(this.b).toString(16).padStart(8, '0');
+  }
+}
+
+function mix(h: number): number {
+  let x = h >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35) >>> 0;
+  x ^= x >>> 16;
+  return x >>> 0;
 }

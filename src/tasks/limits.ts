@@ -21,3 +21,14 @@
 export const DEFAULT_WORK_LIMIT = 2_000;
 /** The bounds of a configured work limit. */
 export const WORK_LIMIT_RANGE = [1, 1_000_000] as const;
+
+/**
+ * The work charged per update and parameter to a genome that reads the curvature slot: the host
+ * computes z * (H z) for it, a Hessian-vector product by Pearlmutter's R-operator (Pearlmutter
+ * 1994, "Fast exact multiplication by the Hessian"), which costs about one more forward and
+ * backward pass. On the registry's models that is one multiply-add per weight and batch row each
+ * way, 2 x 16-32 rows: 64 units, more than Adam's own 22-31. The same charge on every task, so
+ * that the time objective compares across tasks; without it the probe was free and 90 of the 104
+ * genomes of a default run's last population descended from AdaHessian (issue 11).
+ */
+export const CURVATURE_WORK = 64;

@@ -10,6 +10,7 @@
 // Across tasks: the macro mean (each task weighs the same, whatever its size).
 
 import type { Problem } from '../optimizer/problems.ts';
+import { hurdleStep } from './hurdle.ts';
 import type { Dataset, ModelSpec, TrainResult } from './types.ts';
 
 /** Normalised losses are capped here: worse than 10 times the reference is simply bad. */
@@ -18,7 +19,7 @@ export const LOSS_CAP = 10;
 /** Scales a penalty for the cost objectives, past any real cost (docs/tasks.md, Validity). */
 export const PENALTY_COST_SCALE = 1e6;
 
-export const INVALID_REASONS = ['non_finite', 'inactive', 'non_learner', 'over_budget', 'timeout', 'engine_error', 'crashed'] as const;
+export const INVALID_REASONS = ['hurdle', 'non_finite', 'inactive', 'non_learner', 'over_budget', 'timeout', 'engine_error', 'crashed'] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
 /**
@@ -27,10 +28,13 @@ export type InvalidReason = (typeof INVALID_REASONS)[number];
  * early (non_finite spans (LOSS_CAP + 1, LOSS_CAP + 2]), which beats one that never moved.
  * non_learner (an update that ignores the gradient or the parameter, src/tasks/learning.ts) is as
  * useless as inactive and sits just past it, its own value so that reports tell the two apart.
+ * hurdle (a run stopped early because its loss after a fraction of its steps was far above the
+ * seeds', docs/evolution.md) is the mildest: the genome learned something, only much worse.
  * over_budget (the deterministic work budget) sits next to timeout (the wall clock, its safety net)
  * but apart from it, so that the two stay distinguishable in objective vectors and reports.
  */
 export const PENALTY: Record<InvalidReason, number> = {
+  hurdle: LOSS_CAP + 0.5,
   non_finite: LOSS_CAP + 2,
   inactive: LOSS_CAP + 3,
   non_learner: LOSS_CAP + 3.25,
@@ -58,6 +62,12 @@ export interface TaskMetrics {
   memoryCost: number;
   initialLoss: number;
   finalTrainLoss: number;
+  /**
+   * The training loss after hurdleStep(steps) updates over the reference loss (src/tasks/hurdle.ts):
+   * on model tasks run with a hurdle the whole training split's, as the hurdle checks it (else the
+   * minibatch loss there); on analytic problems the loss.
+   */
+  hurdleLoss: number;
   referenceLoss: number;
   steps: number;
   parameters: number;
@@ -91,9 +101,19 @@ export interface GenomeMetrics {
   wallTimeMs: number;
 }
 
+/** What an evaluation cost and chose, beside its metrics (src/tasks/scale.ts, src/tasks/hurdle.ts). */
+export interface EvaluationExtras {
+  /** The step-size scale it is scored at (a grid index of src/tasks/scale.ts); absent: 0, none. */
+  scale?: number;
+  /** Updates trained in all its runs (every scale tried), and updates its hurdles saved. */
+  steps?: { trained: number; saved: number };
+  /** Every scale's task results, when asked for (GenomeEvaluationOptions.allScales), in the order tried. */
+  byScale?: { scale: number; tasks: TaskResult[] }[];
+}
+
 export type GenomeEvaluation =
-  | { status: 'ok'; genomeId: number; metrics: GenomeMetrics; tasks: TaskResult[] }
-  | ({ status: 'invalid'; genomeId: number; task: string; tasks: TaskResult[] } & InvalidDetail);
+  | ({ status: 'ok'; genomeId: number; metrics: GenomeMetrics; tasks: TaskResult[] } & EvaluationExtras)
+  | ({ status: 'invalid'; genomeId: number; task: string; tasks: TaskResult[] } & InvalidDetail & EvaluationExtras);
 
 /** The loss of the best constant prediction fitted on `train`, measured on `validation`. */
 export function constantPredictorLoss(loss: ModelSpec['loss'], train: Dataset, validation: Dataset): number {
@@ -147,6 +167,7 @@ export function taskMetrics(run: TrainResult, referenceLoss: number, parameters:
     memoryCost: run.stateBytesPerParameter,
     initialLoss: run.trainLoss[0] ?? Number.NaN,
     finalTrainLoss: run.trainLoss[run.stepsRun] ?? Number.NaN,
+    hurdleLoss: normalise(run.hurdleLoss ?? run.trainLoss[hurdleStep(run.stepsRun)] ?? Number.NaN, referenceLoss),
     referenceLoss,
     steps: run.stepsRun,
     parameters,

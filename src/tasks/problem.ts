@@ -12,7 +12,8 @@ import type { Genome } from '../genome/types.ts';
 import { problemStreams, writeOptimizerInputs } from '../optimizer/driver.ts';
 import type { Problem } from '../optimizer/problems.ts';
 import { checkOptimizerRole, readsSlot, SLOT } from '../optimizer/role.ts';
-import { checkWorkBudget, engineStatusCode, loadOptions } from './train.ts';
+import { stateBytesPerParameter } from '../genome/state.ts';
+import { checkScale, checkWorkBudget, engineStatusCode, loadOptions, workPerStep } from './train.ts';
 import type { TrainOptions, TrainResult, TrainStatus } from './types.ts';
 
 /** A genome whose parameters have not moved after this many updates is inactive. */
@@ -31,6 +32,9 @@ function engineFailure(error: unknown): TrainStatus {
 export function runProblem(engine: Engine, genome: Genome, problem: Problem, options: TrainOptions): TrainResult {
   checkOptimizerRole(genome);
   checkWorkBudget(options.workBudget);
+  checkScale(options.scale);
+  const scale = Math.fround(options.scale ?? 1);
+  const wantsCurvature = readsSlot(genome, SLOT.curvature);
   const theta = problem.initial();
   const start = theta.slice();
   const lanes = theta.length;
@@ -44,8 +48,8 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
       parametersChanged: moved,
       stepsRun,
       outcome,
-      workPerStepPerParameter: costs === undefined || costs.ticks === 0 ? 0 : costs.work / costs.ticks / lanes,
-      stateBytesPerParameter: costs?.stateBytesPerLane ?? 0,
+      workPerStepPerParameter: costs === undefined ? 0 : workPerStep(costs.work, costs.ticks, lanes, wantsCurvature),
+      stateBytesPerParameter: costs === undefined ? 0 : stateBytesPerParameter(genome),
       parameters: theta,
     };
   };
@@ -55,7 +59,7 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
     return result(0, engineFailure(error), Number.NaN, false);
   }
   const { noise, probe } = problemStreams(options.seed);
-  const wantsCurvature = readsSlot(genome, SLOT.curvature);
+  const hurdle = options.hurdle;
   const gradient = new Float32Array(lanes);
   const curvature = new Float32Array(lanes);
   let moved = false;
@@ -64,6 +68,11 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
     const loss = problem.evaluate(theta, gradient, noise);
     trainLoss[step - 1] = loss;
     if (!Number.isFinite(loss)) return result(step - 1, { status: 'non_finite', step }, Number.NaN, moved);
+    // The hurdle reads the loss after update hurdle.step, which this step measured anyway (so a
+    // run that passes it draws the same noise as a run without one).
+    if (hurdle !== undefined && step - 1 === hurdle.step && !(loss <= hurdle.limit)) {
+      return result(step - 1, { status: 'hurdle', step: step - 1, loss }, Number.NaN, moved);
+    }
     if (wantsCurvature) problem.curvature(theta, curvature, probe);
     writeOptimizerInputs(engine, step, loss, previous, gradient, theta, curvature);
     let run;
@@ -77,7 +86,9 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
       return result(step - 1, { status: 'over_budget', step, work: engine.costs().work, budget: options.workBudget ?? Number.POSITIVE_INFINITY }, Number.NaN, moved);
     }
     if (run.status === 'trapped') return result(step - 1, { status: 'engine_error', code: 'trapped' }, Number.NaN, moved);
-    theta.set(engine.output(0));
+    const output = engine.output(0);
+    if (scale === 1) theta.set(output);
+    else if (!scaleUpdate(theta, output, scale)) return result(step - 1, { status: 'non_finite', step }, Number.NaN, moved);
     if (step <= INACTIVE_STEPS && !moved) moved = theta.some((v, i) => v !== start[i]);
     previous = loss;
   }
@@ -85,4 +96,21 @@ export function runProblem(engine: Engine, genome: Genome, problem: Problem, opt
   trainLoss[options.steps] = final;
   const outcome: TrainStatus = Number.isFinite(final) ? { status: 'ok' } : { status: 'non_finite', step: options.steps + 1 };
   return result(options.steps, outcome, final, moved);
+}
+
+/**
+ * theta + scale * (output - theta) in float32, as the engine's trainTask computes it; false (theta
+ * unchanged) if a value is not finite.
+ */
+export function scaleUpdate(theta: Float32Array, output: Float32Array, scale: number): boolean {
+  for (let i = 0; i < theta.length; i++) {
+    const old = theta[i] as number;
+    const v = Math.fround(old + Math.fround(scale * Math.fround((output[i] as number) - old)));
+    if (!Number.isFinite(v)) return false;
+  }
+  for (let i = 0; i < theta.length; i++) {
+    const old = theta[i] as number;
+    theta[i] = Math.fround(old + Math.fround(scale * Math.fround((output[i] as number) - old)));
+  }
+  return true;
 }

@@ -34,7 +34,7 @@ export interface EvalReport {
    * How training ended: non-finite and over-budget stop it early (nodeKey: the engine node whose
    * value was not finite, when one was); over-budget is the plan's work budget (docs/tasks.md).
    */
-  status: 'ok' | 'non-finite' | 'over-budget' | 'engine-error';
+  status: 'ok' | 'non-finite' | 'over-budget' | 'engine-error' | 'hurdle';
   nodeKey?: number;
   trainLoss: number[];
   initialLoss: number;
@@ -56,7 +56,7 @@ export interface ReportOptions {
   onTask?: (index: number) => void;
 }
 
-const STATUS = { ok: 'ok', non_finite: 'non-finite', over_budget: 'over-budget', engine_error: 'engine-error' } as const;
+const STATUS = { ok: 'ok', non_finite: 'non-finite', over_budget: 'over-budget', engine_error: 'engine-error', hurdle: 'hurdle' } as const;
 
 /**
  * Trains `genome` (reported as `name`) on one planned task with run seed `seed` and the work limit

@@ -7,9 +7,11 @@ import type { Engine, TaskData, TaskRequest } from '../engine/engine.ts';
 import type { RunOptions } from '../engine/types.ts';
 import * as Lay from '../engine/layout.ts';
 import * as S from '../engine/status.ts';
+import { stateBytesPerParameter } from '../genome/state.ts';
 import type { Genome, LaneGroup } from '../genome/types.ts';
 import { checkOptimizerRole, readsSlot, SLOT } from '../optimizer/role.ts';
 import { InputError, rules } from '../util/errors.ts';
+import { CURVATURE_WORK } from './limits.ts';
 import type { Activation, Dataset, ModelSpec, TrainOptions, TrainResult, TrainStatus } from './types.ts';
 
 /** Activations and losses by name, in the engine's code order (ACT_*, LOSS_*). */
@@ -91,6 +93,24 @@ export function checkTrainOptions(options: TrainOptions, trainCount: number): vo
   checkInteger('options.batchSize', options.batchSize, 1, trainCount);
   checkInteger('options.seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
   checkWorkBudget(options.workBudget);
+  checkScale(options.scale);
+  if (options.hurdle !== undefined) {
+    checkInteger('options.hurdle.step', options.hurdle.step, 1, options.steps);
+    if (!(options.hurdle.limit > 0)) throw new InputError('options.hurdle.limit', 'must be a number above 0', options.hurdle.limit);
+  }
+}
+
+/** Throws unless a step-size scale, when given, is a finite number above 0. */
+export function checkScale(scale: number | undefined): void {
+  if (scale !== undefined && !(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) {
+    throw new InputError('options.scale', 'must be a finite number above 0', scale);
+  }
+}
+
+/** The work per update and parameter a run reports: the engine's, plus CURVATURE_WORK when it reads the curvature slot. */
+export function workPerStep(work: number, ticks: number, lanes: number, curvature: boolean): number {
+  if (ticks === 0) return 0;
+  return work / ticks / lanes + (curvature ? CURVATURE_WORK : 0);
 }
 
 /** Throws unless a work budget, when given, is a number >= 0 (Infinity: no limit). */
@@ -145,8 +165,9 @@ export function trainModel(
   checkDataset('validation', validation, model);
   checkTrainOptions(options, train.count);
   engine.load(genome, modelGroups(model), loadOptions(options));
+  const curvature = readsSlot(genome, SLOT.curvature);
   const run = engine.train(taskRequest(model, train, validation, options), {
-    seed: options.seed, curvature: readsSlot(genome, SLOT.curvature),
+    seed: options.seed, curvature, scale: options.scale ?? 1, ...(options.hurdle === undefined ? {} : { hurdle: options.hurdle }),
   });
   const costs = engine.costs();
   let outcome: TrainStatus;
@@ -156,6 +177,7 @@ export function trainModel(
   } else if (run.outcome === Lay.OUTCOME_WORK_LIMIT) {
     outcome = { status: 'over_budget', step: run.failStep, work: costs.work, budget: options.workBudget ?? Number.POSITIVE_INFINITY };
   }
+  else if (run.outcome === Lay.OUTCOME_HURDLE) outcome = { status: 'hurdle', step: run.failStep, loss: run.trainLoss[run.stepsRun] ?? Number.NaN };
   else if (run.outcome === Lay.OUTCOME_ENGINE) outcome = { status: 'engine_error', code: engineStatusCode(run.engineStatus) };
   else outcome = { status: 'ok' };
   const lanes = modelParameters(model);
@@ -165,8 +187,9 @@ export function trainModel(
     parametersChanged: run.parametersChanged,
     stepsRun: run.stepsRun,
     outcome,
-    workPerStepPerParameter: costs.ticks > 0 ? costs.work / costs.ticks / lanes : 0,
-    stateBytesPerParameter: costs.stateBytesPerLane,
+    workPerStepPerParameter: workPerStep(costs.work, costs.ticks, lanes, curvature),
+    stateBytesPerParameter: stateBytesPerParameter(genome),
+    ...(run.hurdleLoss !== undefined && Number.isFinite(run.hurdleLoss) ? { hurdleLoss: run.hurdleLoss } : {}),
     parameters: run.parameters,
   };
 }

@@ -55,7 +55,7 @@ describe('layout mirror', () => {
     expect(codes('NOOP_', ['NOOP_REASONS'])).toEqual([...NOOP_REASON_NAMES]);
     expect(codes('EV_')).toEqual([...EVENT_NAMES]);
     expect(L.COST_WORDS).toBe(L.C_NOOP0 + L.NOOP_REASONS);
-    expect(codes('OUTCOME_')).toEqual(['ok', 'non-finite', 'engine', 'work-limit']);
+    expect(codes('OUTCOME_')).toEqual(['ok', 'non-finite', 'engine', 'work-limit', 'hurdle']);
     expect(S.STATUS_MESSAGES).toHaveLength(S.STATUS_COUNT);
     expect(S.STATUS_MESSAGES[S.WORK_LIMIT]).toBe('the work since load passed the work limit');
   });

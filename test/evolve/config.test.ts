@@ -53,15 +53,15 @@ describe('the config schema', () => {
 
   it('gives every number a finite range, integers where the code counts, and documents every key', () => {
     const numbers = leaves(CONFIG_SCHEMA, '').filter(([, s]) => s instanceof z.ZodNumber) as [string, z.ZodNumber][];
-    expect(numbers).toHaveLength(29);
+    expect(numbers).toHaveLength(32);
     for (const [path, s] of numbers) {
       expect(Number.isFinite(s.minValue), path).toBe(true);
       expect(Number.isFinite(s.maxValue), path).toBe(true);
     }
     expect(numbers.filter(([, s]) => s.isInt).map(([p]) => p)).toEqual([
       'seed', 'generations', 'population', 'workers', 'timeLimitMs', 'curriculum.steps.min', 'curriculum.steps.max',
-      'curriculum.tasksPerGeneration', 'curriculum.unlock.genomes', 'species.targetSpecies', 'species.stagnationLimit',
-      'species.protectTop', 'species.elitism', 'species.originGenerations', 'species.originMinMembers', 'report.every',
+      'curriculum.tasksPerGeneration', 'species.targetSpecies', 'species.stagnationLimit',
+      'species.protectTop', 'species.elitism', 'species.originGenerations', 'species.originMinMembers', 'lineageGenerations', 'report.every',
     ]);
     const keys = configKeys();
     // The documented keys are the schema's leaves, an array of objects being one key.
@@ -91,7 +91,8 @@ describe('the config schema', () => {
       [{ curriculum: { steps: { min: 0 } } }, 'curriculum.steps.min must be an integer from 1 to 100000 (got 0)'],
       [{ curriculum: { steps: { max: 100_001 } } }, 'curriculum.steps.max must be an integer from 1 to 100000 (got 100001)'],
       [{ curriculum: { tasksPerGeneration: 0 } }, 'curriculum.tasksPerGeneration must be an integer from 1 to 100 (got 0)'],
-      [{ curriculum: { unlock: { genomes: 0 } } }, 'curriculum.unlock.genomes must be an integer from 1 to 100000 (got 0)'],
+      [{ curriculum: { unlock: { share: 0 } } }, 'curriculum.unlock.share must be a number in (0, 1] (got 0)'],
+      [{ curriculum: { horizon: { growth: 0.5 } } }, 'curriculum.horizon.growth must be a number from 1 to 10 (got 0.5)'],
       [{ curriculum: { unlock: { score: 2 } } }, 'curriculum.unlock.score must be a number from 0 to 1 (got 2)'],
       [{ curriculum: { data: { start: 0 } } }, 'curriculum.data.start must be a number in (0, 1] (got 0)'],
       [{ curriculum: { data: { growth: 0.5 } } }, 'curriculum.data.growth must be a number from 1 to 10 (got 0.5)'],
@@ -127,12 +128,10 @@ describe('the config schema', () => {
       [{ curriculum: { tasks: [{ task: 'quadratic' }], tasksPerGeneration: 2 } }, 'curriculum.tasksPerGeneration must be at most 1 (the number of curriculum.tasks) (got 2)'],
       [{ curriculum: { heldOut: ['iris', 'iris:logistic'] } }, 'curriculum.heldOut[1] must be unique (it is curriculum.heldOut[0]) (got "iris:logistic")'],
       [{ population: 15 }, 'population must be at least 16 (species.targetSpecies × (species.elitism + 1)), so that each species can breed a child besides its elites (got 15)'],
-      [{ population: 20, curriculum: { unlock: { genomes: 21 } } }, 'curriculum.unlock.genomes must be at most population (20) while a task has prerequisites, or it could never unlock (got 21)'],
       [{ species: { thresholdMin: 5 } }, 'species.thresholdInitial must be at least species.thresholdMin (5) (got 3)'],
     ];
     for (const [json, expected] of cases) expect(refused(json), JSON.stringify(json)).toBe(expected);
     expect(resolve({ population: 8, species: { elitism: 0 } }).population).toBe(8);
-    expect(resolve({ population: 20, curriculum: { unlock: { genomes: 21 } } }, { tasks: ['quadratic'] }).curriculum.unlock.genomes).toBe(21);
   });
 });
 

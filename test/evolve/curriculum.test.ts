@@ -2,7 +2,7 @@
 // unlocked tasks, the skill tree, held-out tasks, and the checks of a curriculum.
 
 import { describe, expect, it } from 'vitest';
-import { advance, checkCurriculum, initialState, planGeneration, type CurriculumConfig } from '../../src/evolve/curriculum.ts';
+import { advance, horizonAt, checkCurriculum, initialState, planGeneration, type CurriculumConfig } from '../../src/evolve/curriculum.ts';
 import { createRng } from '../../src/util/rng.ts';
 
 const curriculum: CurriculumConfig = {
@@ -14,7 +14,8 @@ const curriculum: CurriculumConfig = {
   ],
   steps: { min: 20, max: 60 },
   tasksPerGeneration: 2,
-  unlock: { genomes: 3, score: 0.5 },
+  horizon: { start: 1, growth: 1 },
+  unlock: { share: 0.5, score: 0.5 },
   data: { start: 0.25, growth: 1.5 },
   heldOut: ['iris'],
 };
@@ -33,6 +34,17 @@ describe('curriculum', () => {
     expect(planGeneration(curriculum, state, 7, createRng(7))).toEqual(planGeneration(curriculum, state, 7, createRng(7)));
   });
 
+  it('scales the drawn steps by a horizon that grows to 1', () => {
+    const growing = { ...curriculum, horizon: { start: 0.5, growth: 1.1 } };
+    const state = initialState(growing);
+    expect(horizonAt(growing, 0)).toBe(0.5);
+    expect(horizonAt(growing, 100)).toBe(1);
+    for (let g = 0; g < 30; g++) {
+      const full = planGeneration(curriculum, state, g, createRng(g)).steps;
+      expect(planGeneration(growing, state, g, createRng(g)).steps).toBe(Math.max(2, Math.round(full * Math.min(1, 0.5 * 1.1 ** g))));
+    }
+  });
+
   it('samples only unlocked tasks, as many as asked', () => {
     const state = initialState(curriculum);
     expect(state.unlocked).toEqual(['quadratic', 'linreg-8']);
@@ -49,16 +61,16 @@ describe('curriculum', () => {
 
   it('unlocks a task once enough genomes master each of its prerequisites', () => {
     let state = initialState(curriculum);
-    // Two genomes at 0.5 or better on quadratic: not enough.
-    let r = advance(curriculum, state, { quadratic: [0.9, 0.5, 0.49, 0.1] });
+    // Two genomes of six at 0.5 or better on quadratic: not enough (the other two were invalid).
+    let r = advance(curriculum, state, { quadratic: [0.9, 0.5, 0.49, 0.1] }, 6);
     expect(r.unlockedNow).toEqual([]);
     state = r.state;
-    r = advance(curriculum, state, { quadratic: [0.9, 0.6, 0.5], 'linreg-8': [0.2] });
+    r = advance(curriculum, state, { quadratic: [0.9, 0.6, 0.5], 'linreg-8': [0.2] }, 6);
     expect(r.unlockedNow).toEqual(['rosenbrock']);
     expect(r.state.mastered).toEqual(['quadratic']);
     state = r.state;
     // regression needs linreg-8 too; mastery seen in an earlier generation counts.
-    r = advance(curriculum, state, { 'linreg-8': [0.7, 0.8, 0.9] });
+    r = advance(curriculum, state, { 'linreg-8': [0.7, 0.8, 0.9] }, 6);
     expect(r.unlockedNow).toEqual(['regression']);
     expect(r.state.unlocked).toEqual(['quadratic', 'linreg-8', 'rosenbrock', 'regression']);
   });

@@ -26,7 +26,7 @@ const small = (seed = 3): EvolveConfig => resolveConfig({
 
 let engine: Engine;
 const cache = new InstanceCache();
-const inThread: Evaluator = async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache }));
+const inThread: Evaluator = async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache, ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }), ...(c.allScales === true ? { allScales: true } : {}) }));
 const dir = (): string => mkdtempSync(join(tmpdir(), 'l2l-evolve-'));
 /** Metrics lines without what depends on timing. */
 const lines = (out: string): unknown[] => readMetrics(out).map(({ evaluationsPerSecond: _, ...rest }) => rest);

@@ -28,7 +28,7 @@ const cache = new InstanceCache();
 let evaluations = 0;
 const inThread: Evaluator = async (candidates, plan) => {
   evaluations++;
-  return candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache }));
+  return candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache, ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }), ...(c.allScales === true ? { allScales: true } : {}) }));
 };
 /** An evaluator that fails at generation `at`, as a killed run would stop there. */
 const failingAt = (at: number): Evaluator => async (candidates, plan) => {

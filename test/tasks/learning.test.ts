@@ -58,7 +58,7 @@ const NON_LEARNERS: [string, () => Genome, 'gradient' | 'parameter' | 'both'][] 
 
 describe('the learning check', () => {
   it.each(SEED_NAMES)('finds seed %s a learner', (name) => {
-    expect(checkLearning(engine, seedByName(name).build())).toEqual({ verdict: 'learner', ticks: INACTIVE_STEPS + 2 });
+    expect(checkLearning(engine, seedByName(name).build())).toMatchObject({ verdict: 'learner', ticks: INACTIVE_STEPS + 2 });
   });
 
   it.each(NON_LEARNERS)('finds %s a non-learner that ignores the %s', (_, genome, ignores) => {

@@ -16,7 +16,7 @@ function okResult(task: string, validation: number, area: number, time: number, 
   return {
     status: 'ok', task, metrics: {
       validationLoss: validation, trainLossArea: area, normalisedValidationLoss: validation, normalisedTrainLossArea: area,
-      timeCost: time, memoryCost: memory, initialLoss: 1, finalTrainLoss: validation, referenceLoss: 1, steps: 10, parameters: 4, wallTimeMs: 1,
+      timeCost: time, memoryCost: memory, initialLoss: 1, finalTrainLoss: validation, hurdleLoss: validation, referenceLoss: 1, steps: 10, parameters: 4, wallTimeMs: 1,
     },
   };
 }
@@ -52,7 +52,7 @@ describe('metrics of a run', () => {
     };
     expect(taskMetrics(run, 2, 9, 5)).toEqual({
       validationLoss: 1.5, trainLossArea: 2, normalisedValidationLoss: 0.75, normalisedTrainLossArea: 1,
-      timeCost: 20, memoryCost: 8, initialLoss: 4, finalTrainLoss: 1, referenceLoss: 2, steps: 3, parameters: 9, wallTimeMs: 5,
+      timeCost: 20, memoryCost: 8, initialLoss: 4, finalTrainLoss: 1, hurdleLoss: 1, referenceLoss: 2, steps: 3, parameters: 9, wallTimeMs: 5,
     });
   });
 });
@@ -60,7 +60,9 @@ describe('metrics of a run', () => {
 describe('penalties and combination', () => {
   it('grade the reasons: every penalty above the cap, non_finite by progress, each reason its own', () => {
     const values = INVALID_REASONS.map((r) => PENALTY[r]);
-    expect(values.reduce((a, v) => Math.min(a, v))).toBeGreaterThan(LOSS_CAP + 1);
+    expect(values.reduce((a, v) => Math.min(a, v))).toBeGreaterThan(LOSS_CAP);
+    // A run stopped at its hurdle learned something: the mildest, below every non-finite run.
+    expect(PENALTY.hurdle).toBeLessThan(nonFinitePenalty(101, 100));
     expect(new Set(values).size).toBe(values.length);
     expect(nonFinitePenalty(1, 100)).toBe(PENALTY.non_finite);
     expect(nonFinitePenalty(101, 100)).toBe(PENALTY.non_finite - 1);

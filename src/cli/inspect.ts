@@ -22,12 +22,14 @@ function runInspect(dir: string, io: CliIO): number {
   const metrics = readMetrics(dir);
   const lines = [
     `run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done`,
-    'generation  report hv  plan hv  front  species  invalid  tasks',
+    'generation  report hv  plan hv  front  species  invalid  cache hits  updates saved  tasks',
   ];
   for (const m of metrics) {
     const invalid = Object.values(m.invalid).reduce((a, b) => a + b, 0);
     const report = m.report === null ? '-' : m.report.hypervolume.toFixed(4);
-    lines.push(`${String(m.generation).padStart(10)}  ${report.padStart(9)}  ${m.hypervolume.toFixed(4).padStart(7)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${m.tasks.join(',')} (${m.steps} steps)`);
+    const hits = `${m.cache.hits}/${m.cache.lookups}`;
+    const saved = `${(100 * m.updates.saved / Math.max(1, m.updates.trained + m.updates.saved)).toFixed(1)}%`;
+    lines.push(`${String(m.generation).padStart(10)}  ${report.padStart(9)}  ${m.hypervolume.toFixed(4).padStart(7)}  ${String(m.frontSize).padStart(5)}  ${String(m.species.length).padStart(7)}  ${String(invalid).padStart(7)}  ${hits.padStart(10)}  ${saved.padStart(13)}  ${m.tasks.join(',')} (${m.steps} steps)`);
   }
   const last = metrics.at(-1);
   if (last !== undefined) {
@@ -38,7 +40,8 @@ function runInspect(dir: string, io: CliIO): number {
   }
   const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;
   if (seeds !== undefined) lines.push(`report hv of the 26 seeds themselves: ${seeds.toFixed(4)}`);
-  lines.push('report hv: the front evaluated on the fixed report plan (every curriculum and held-out task), comparable across generations; plan hv: on the generation\'s own tasks, not comparable');
+  lines.push('report hv: the front evaluated on the fixed report plan (the held-out tasks, every genome at its best step size), comparable across generations; plan hv: on the generation\'s own tasks, not comparable');
+  lines.push('cache hits: genomes answered from an earlier one with the same functional fingerprint and cost profile; updates saved: the share of updates hurdles did not run');
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }

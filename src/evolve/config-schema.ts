@@ -128,6 +128,7 @@ const SHAPE = object({
   breeding: oneOf(['evolution', 'random'] as const, 'how children are made: `evolution` breeds the population (tournament parents, crossover, mutation); `random` mutates a seed drawn at random 1 to 4 times, keeping the same elites, plans and scoring (the search benchmark\'s baseline, bench/search.bench.ts)'),
   crossoverRate: num(0, 1, 'the chance that a child comes from crossover (else from one parent); either way it is then mutated'),
   interspeciesRate: num(0, 1, 'of crossovers, the share with a parent from another species'),
+  feasibleLoss: num(0, 100, 'constrained domination: a genome whose lifetime mean normalised validation loss is not below this is ranked after every genome that is (it learned nothing usable on average, however cheap); 0: off'),
   lineageGenerations: int(0, 100_000, 'for this many generations from the start, each seed lineage (members descending from one seed through their first parents) keeps its best valid member as an elite; 0: never'),
   frontElites: num(0, 1, 'the most of the population the first front may keep as elites (NSGA-II elitism), thinned by crowding distance'),
   novelty: flag('novelty (docs/pareto.md) as a fifth objective for selection'),

@@ -51,6 +51,7 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   interspeciesRate: 0.05,
   frontElites: 0.3,
   lineageGenerations: 30,
+  feasibleLoss: 1,
   novelty: false,
   capGrowth: { nodes: 0.5, edges: 1 },
   report: { every: 10 },

@@ -89,7 +89,7 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
   const validRows = validAt.map((i) => objectives[i] as number[]);
   // The one non-dominated sort of the generation (with crowding distances): the front, its
   // hypervolume, the elites, species fitness and the parents' tournaments all read it.
-  const ranking = rankValid(validRows);
+  const ranking = rankValid(feasibleFirst(validRows, config.feasibleLoss));
   const front = ranking.fronts[0] ?? [];
   const hv = frontVolume(front.map((i) => validRows[i] as number[]), bounds);
   let reportBounds = state.reportBounds;
@@ -110,7 +110,7 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
     const novelty = noveltyScores(descriptors, archive, DEFAULT_NOVELTY.k);
     const column = noveltyObjective(novelty);
     ranked = objectives.map((row, i) => [...row, column[i] as number]);
-    selection = rankValid(validAt.map((i) => ranked[i] as number[]));
+    selection = rankValid(feasibleFirst(validAt.map((i) => ranked[i] as number[]), config.feasibleLoss));
     archive = updateArchive(archive, descriptors, novelty, DEFAULT_NOVELTY);
   }
   const { fitness, rank } = speciesFitness(ranked, valid, selection.fronts);
@@ -209,4 +209,18 @@ export function withLineageElites(elites: readonly number[], population: readonl
   });
   for (const k of best.values()) kept.add(validAt[k] as number);
   return [...kept].sort((a, b) => a - b);
+}
+
+/** Added to every objective of an infeasible row: past any real value, so every feasible row dominates it. */
+const INFEASIBLE_SHIFT = 1e6;
+
+/**
+ * Constrained domination (Deb et al. 2002, section VI): a row whose validation loss (column 0, the
+ * normalised macro mean) is not below `limit` has learned nothing usable on average, however cheap
+ * it is; it is ranked after every feasible row (its objectives shifted past them), and among the
+ * infeasible rows as before. 0 turns the constraint off.
+ */
+export function feasibleFirst(rows: readonly number[][], limit: number): number[][] {
+  if (limit === 0) return rows as number[][];
+  return rows.map((r) => ((r[0] as number) < limit ? r : r.map((x) => x + INFEASIBLE_SHIFT)));
 }

@@ -87,6 +87,18 @@ export function checkDataset(field: string, data: Dataset, model: ModelSpec): vo
   }
 }
 
+// Data sets already checked against a model: a task instance's splits are checked by the first run
+// that uses them, not again by every run of every genome and scale (they are never changed after
+// they are built).
+const checkedData = new WeakMap<Dataset, ModelSpec>();
+
+/** checkDataset, once per data set and model object. */
+export function checkDatasetOnce(field: string, data: Dataset, model: ModelSpec): void {
+  if (checkedData.get(data) === model) return;
+  checkDataset(field, data, model);
+  checkedData.set(data, model);
+}
+
 /** Throws unless the options are valid for a training set of `trainCount` rows. */
 export function checkTrainOptions(options: TrainOptions, trainCount: number): void {
   checkInteger('options.steps', options.steps, 1, MAX_STEPS);
@@ -161,8 +173,8 @@ export function trainModel(
 ): TrainResult {
   checkOptimizerRole(genome);
   checkModel(model);
-  checkDataset('train', train, model);
-  checkDataset('validation', validation, model);
+  checkDatasetOnce('train', train, model);
+  checkDatasetOnce('validation', validation, model);
   checkTrainOptions(options, train.count);
   engine.load(genome, modelGroups(model), loadOptions(options));
   const curvature = readsSlot(genome, SLOT.curvature);

@@ -53,7 +53,7 @@ describe('the config schema', () => {
 
   it('gives every number a finite range, integers where the code counts, and documents every key', () => {
     const numbers = leaves(CONFIG_SCHEMA, '').filter(([, s]) => s instanceof z.ZodNumber) as [string, z.ZodNumber][];
-    expect(numbers).toHaveLength(32);
+    expect(numbers).toHaveLength(33);
     for (const [path, s] of numbers) {
       expect(Number.isFinite(s.minValue), path).toBe(true);
       expect(Number.isFinite(s.maxValue), path).toBe(true);

@@ -48,6 +48,18 @@ export function nodeWidths(genome: Genome): Map<number, Width> {
  * costs().stateBytesPerLane counts every node, so it is at least this.
  */
 export function stateBytesPerParameter(genome: Genome): number {
+  // Genomes are not changed once built (operators make new ones), so the count is kept per object:
+  // every run of an evaluation reports it.
+  const known = counted.get(genome);
+  if (known !== undefined) return known;
+  const bytes = countStateBytes(genome);
+  counted.set(genome, bytes);
+  return bytes;
+}
+
+const counted = new WeakMap<Genome, number>();
+
+function countStateBytes(genome: Genome): number {
   const widths = nodeWidths(genome);
   const maxDelay = new Map<number, number>();
   for (const e of genome.edges) {

@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { Engine } from '../engine/engine.ts';
 import { adamGenome } from '../examples/adam.ts';
+import { stateBytesPerParameter } from '../genome/state.ts';
 import { hebbianNetwork } from '../examples/hebbian.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
@@ -55,7 +56,7 @@ function optimizerDemo(engine: Engine, print: Print): void {
     theta.set(engine.output(0));
   }
   const costs = engine.costs();
-  print(`  work per step per parameter: ${(costs.work / steps / d).toFixed(1)} units; optimizer state: ${costs.stateBytesPerLane} bytes per parameter`);
+  print(`  work per step per parameter: ${(costs.work / steps / d).toFixed(1)} units; optimizer state: ${stateBytesPerParameter(genome)} bytes per parameter`);
 }
 
 function spikingDemo(engine: Engine, print: Print): void {

@@ -26,14 +26,15 @@ export default tseslint.config(
   // Folders import only downward (docs/architecture.md, Import directions): each folder of src/
   // lists the folders it must not import from.
   ...Object.entries({
-    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli'],
-    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli'],
+    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner'],
+    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    learner: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
+    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner'],
     pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli'],
     evolve: ['examples', 'cli'],
   }).map(([folder, below]) => ({

@@ -1,0 +1,78 @@
+// Hand-written agents that give the reward environments (env.ts) their reference levels
+// (docs/learner.md): chance (a random agent), the oracle (it knows the hidden state), and a learner
+// from rewards alone, the delta rule (Rescorla & Wagner 1972; Sutton & Barto 2018, section 2.4):
+// one value per action, starting optimistic at `initial` (Sutton & Barto 2018, section 2.6: every
+// action is tried before its value falls), moved towards each reward by a learning rate, the best
+// value chosen (with exploration at rate epsilon, ties at random). Its learning rate tuned over a grid on training
+// seeds is the "tuned hand-written agent" upper bound evolved learners are compared with.
+
+import { createRng, type Rng } from '../util/rng.ts';
+import { argmax, type Observation, type RewardEnv } from './env.ts';
+
+export interface Agent {
+  /** The action at this observation (only choice points count). */
+  act(observation: Observation): number;
+}
+
+/** Runs `agent` through `env` to the end of its episode; answers with the environment's score. */
+export function runAgent(env: RewardEnv, agent: Agent): number {
+  while (!env.done) env.act(agent.act(env.observe()));
+  return env.score();
+}
+
+/** Uniformly random actions: the chance level. */
+export function randomAgent(actions: number, seed: number): Agent {
+  const rng = createRng(seed);
+  return { act: () => rng.int(actions) };
+}
+
+/** The environment's own best action: the upper bound. */
+export function oracleAgent(env: RewardEnv): Agent {
+  return { act: () => env.oracle() };
+}
+
+/**
+ * The delta rule: Q[a] += alpha (r - Q[a]) (Q starting at `initial`) for the action a of the last choice, with the reward r
+ * shown at the first observation after it; at a choice, argmax Q (ties at random), or a random
+ * action with probability epsilon.
+ */
+export function deltaAgent(actions: number, alpha: number, epsilon: number, seed: number, initial = 1): Agent {
+  const rng: Rng = createRng(seed);
+  const q = new Float64Array(actions).fill(initial);
+  let pending = -1;
+  return {
+    act(observation) {
+      if (pending >= 0) {
+        q[pending] = (q[pending] as number) + alpha * (observation.reward - (q[pending] as number));
+        pending = -1;
+      }
+      if (!observation.choice) return 0;
+      let a: number;
+      if (rng.next() < epsilon) a = rng.int(actions);
+      else {
+        const best = argmax(q);
+        const ties: number[] = [];
+        for (let i = 0; i < actions; i++) if (q[i] === q[best]) ties.push(i);
+        a = ties[rng.int(ties.length)] as number;
+      }
+      pending = a;
+      return a;
+    },
+  };
+}
+
+/** The mean score of the delta rule over `seeds` for each learning rate, and the best rate. */
+export function tuneDelta(
+  make: (seed: number) => RewardEnv, seeds: readonly number[], alphas: readonly number[], epsilon: number,
+): { alpha: number; score: number; scores: number[] } {
+  const scores = alphas.map((alpha) => {
+    let sum = 0;
+    for (const seed of seeds) {
+      const env = make(seed);
+      sum += runAgent(env, deltaAgent(env.actions, alpha, epsilon, seed ^ 0x5bd1e995));
+    }
+    return sum / seeds.length;
+  });
+  const best = argmax(scores);
+  return { alpha: alphas[best] as number, score: scores[best] as number, scores };
+}

@@ -1,0 +1,101 @@
+// A two-armed bandit with reversals (issue 12; docs/learner.md). One step per trial: the learner
+// sees a constant cue and the previous reward, chooses an arm, and gets a reward of 1 with the arm's
+// probability (else 0). One arm pays with probability `high`, the other with `low`; which one is
+// better reverses after blocks of trials whose lengths are drawn from the seed (uniform in
+// [minBlock, maxBlock]), so a learner must keep learning, not learn once (Behrens et al. 2007,
+// "Learning the value of information in an uncertain world", use volatile blocks the same way).
+//
+// Success measure: the share of trials on which the better arm was chosen (a standard measure of
+// reversal-learning performance). Chance: 0.5 (either arm at random). Upper bound: the oracle that
+// knows which arm is better scores 1; a hand-written learner (src/learner/agents.ts, a delta-rule
+// value learner with its learning rate tuned) shows what learning from rewards alone reaches.
+
+import { createRng } from '../util/rng.ts';
+import type { Observation, RewardEnv } from './env.ts';
+
+export interface BanditSettings {
+  trials: number;
+  high: number;
+  low: number;
+  minBlock: number;
+  maxBlock: number;
+}
+
+export const BANDIT_DEFAULTS: BanditSettings = { trials: 200, high: 0.8, low: 0.2, minBlock: 20, maxBlock: 40 };
+
+export class ReversalBandit implements RewardEnv {
+  readonly name = 'bandit';
+  readonly channels = 1;
+  readonly actions = 2;
+  readonly trials: number;
+  /** Per trial, the better arm. */
+  readonly better: Uint8Array;
+  /** Per trial and arm (trial * 2 + arm), whether that arm would pay on that trial. */
+  private readonly pays: Uint8Array;
+  private trial = 0;
+  private lastReward = 0;
+  private correct = 0;
+  private readonly cue = Float32Array.of(1);
+
+  constructor(seed: number, readonly settings: BanditSettings = BANDIT_DEFAULTS) {
+    const { trials, high, low, minBlock, maxBlock } = settings;
+    if (!(Number.isInteger(trials) && trials >= 1)) throw new RangeError(`trials must be an integer of at least 1 (got ${trials})`);
+    if (!(high >= 0 && high <= 1 && low >= 0 && low <= 1 && high > low)) throw new RangeError(`high and low must be probabilities with high > low (got ${high}, ${low})`);
+    if (!(Number.isInteger(minBlock) && minBlock >= 1 && Number.isInteger(maxBlock) && maxBlock >= minBlock)) {
+      throw new RangeError(`blocks must be integers with 1 <= minBlock <= maxBlock (got ${minBlock}, ${maxBlock})`);
+    }
+    this.trials = trials;
+    const rng = createRng(seed);
+    this.better = new Uint8Array(trials);
+    this.pays = new Uint8Array(2 * trials);
+    let arm = rng.int(2);
+    let left = minBlock + rng.int(maxBlock - minBlock + 1);
+    for (let t = 0; t < trials; t++) {
+      if (left === 0) {
+        arm = 1 - arm;
+        left = minBlock + rng.int(maxBlock - minBlock + 1);
+      }
+      left--;
+      this.better[t] = arm;
+      // Both arms' outcomes are drawn whatever is chosen, so two learners meet the same luck.
+      for (let a = 0; a < 2; a++) this.pays[2 * t + a] = rng.next() < (a === arm ? high : low) ? 1 : 0;
+    }
+  }
+
+  get done(): boolean {
+    return this.trial >= this.trials;
+  }
+
+  /** Reversals in the episode: trials whose better arm differs from the previous trial's. */
+  get reversals(): number {
+    let n = 0;
+    for (let t = 1; t < this.trials; t++) if (this.better[t] !== this.better[t - 1]) n++;
+    return n;
+  }
+
+  observe(): Observation {
+    return { channels: this.cue, reward: this.lastReward, trialStart: 1, choice: true };
+  }
+
+  act(a: number): boolean {
+    if (this.done) return false;
+    if (!(a === 0 || a === 1)) throw new RangeError(`a bandit action must be 0 or 1 (got ${a})`);
+    if (a === this.better[this.trial]) this.correct++;
+    this.lastReward = this.pays[2 * this.trial + a] as number;
+    this.trial++;
+    return !this.done;
+  }
+
+  /** The reward of the last action. */
+  get reward(): number {
+    return this.lastReward;
+  }
+
+  score(): number {
+    return this.trial === 0 ? 0 : this.correct / this.trial;
+  }
+
+  oracle(): number {
+    return this.better[Math.min(this.trial, this.trials - 1)] as number;
+  }
+}

@@ -1,0 +1,45 @@
+// Reward environments for the learner role (issue 12; docs/learner.md): a learner acts step by
+// step and learns within one episode from the rewards it gets. An environment is plain data and
+// arithmetic, drawn whole from its seed when it is made, so the same seed is the same episode on
+// every machine; it knows nothing of genomes or the engine (a runner will drive a genome through
+// it). Each environment documents its published success measure, its chance level and an upper
+// bound (src/learner/agents.ts measures them).
+
+/** What an environment shows the learner at a step. */
+export interface Observation {
+  /** The observation channels, one value each (environment-specific meaning). */
+  channels: Float32Array;
+  /** The reward the previous action earned (0 before the first). */
+  reward: number;
+  /** 1 at the first step of a trial, else 0. */
+  trialStart: number;
+  /** Whether the action at this step matters (a choice point); elsewhere it is ignored. */
+  choice: boolean;
+}
+
+export interface RewardEnv {
+  readonly name: string;
+  /** Observation channels. */
+  readonly channels: number;
+  /** Actions: the learner answers with one preference per action; the highest is taken. */
+  readonly actions: number;
+  /** Trials in an episode. */
+  readonly trials: number;
+  /** The observation of the current step. */
+  observe(): Observation;
+  /** Takes action `a` (in [0, actions)) at the current step and moves on; false once the episode is over. */
+  act(a: number): boolean;
+  /** Whether the episode is over. */
+  readonly done: boolean;
+  /** The published success measure of the episode so far, in [0, 1]. */
+  score(): number;
+  /** The action the oracle takes at the current step (it knows the hidden state); for the upper bound. */
+  oracle(): number;
+}
+
+/** The index of the largest preference; ties to the lowest index. */
+export function argmax(preferences: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < preferences.length; i++) if ((preferences[i] as number) > (preferences[best] as number)) best = i;
+  return best;
+}

@@ -21,7 +21,7 @@
 
 import { OP_ARITY } from './arity.ts';
 import { shortNumber } from './export.ts';
-import { readEdges } from './structure.ts';
+import { append, reach, readEdges } from './structure.ts';
 import type { EdgeGene, Genome, NodeGene, OpName } from './types.ts';
 
 // Binding strength of an expression's outermost operator; a weaker operand is parenthesised.
@@ -204,22 +204,8 @@ export function formula(genome: Genome): string {
 /** The nodes from which an output is reached along `edges` (delays included), outputs too. */
 function liveNodes(genome: Genome, edges: readonly EdgeGene[]): Set<number> {
   const sources = new Map<number, number[]>();
-  for (const e of edges) {
-    const list = sources.get(e.target);
-    if (list === undefined) sources.set(e.target, [e.source]);
-    else list.push(e.source);
-  }
-  const live = new Set(genome.nodes.filter((n) => n.role === 'output').map((n) => n.key));
-  const stack = [...live];
-  for (let key = stack.pop(); key !== undefined; key = stack.pop()) {
-    for (const s of sources.get(key) ?? []) {
-      if (!live.has(s)) {
-        live.add(s);
-        stack.push(s);
-      }
-    }
-  }
-  return live;
+  for (const e of edges) append(sources, e.target, e.source);
+  return reach(genome.nodes.filter((n) => n.role === 'output').map((n) => n.key), sources);
 }
 
 /** Effects the lines do not show: on live inputs (shown as bare names) and on nodes off the output path. */

@@ -87,14 +87,15 @@ function wiresOf(genome: Genome, revive: ReadonlySet<number>): Wire[] {
   return [...groups.values()].filter((g) => g.sum !== 0 || g.revived).map((g) => g.wire);
 }
 
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Appends `value` to the list of `key` in `map`, creating it. */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
 }
 
 /** Keys reached from `start` along `next`. */
-function reach(start: Iterable<number>, next: ReadonlyMap<number, number[]>): Set<number> {
+export function reach(start: Iterable<number>, next: ReadonlyMap<number, number[]>): Set<number> {
   const seen = new Set(start);
   const stack = [...seen];
   for (let key = stack.pop(); key !== undefined; key = stack.pop()) {

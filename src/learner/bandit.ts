@@ -11,7 +11,7 @@
 // value learner with its learning rate tuned) shows what learning from rewards alone reaches.
 
 import { createRng } from '../util/rng.ts';
-import type { Observation, RewardEnv } from './env.ts';
+import { changes, drawBlocks, type Observation, type RewardEnv } from './env.ts';
 
 export interface BanditSettings {
   trials: number;
@@ -41,24 +41,13 @@ export class ReversalBandit implements RewardEnv {
     const { trials, high, low, minBlock, maxBlock } = settings;
     if (!(Number.isInteger(trials) && trials >= 1)) throw new RangeError(`trials must be an integer of at least 1 (got ${trials})`);
     if (!(high >= 0 && high <= 1 && low >= 0 && low <= 1 && high > low)) throw new RangeError(`high and low must be probabilities with high > low (got ${high}, ${low})`);
-    if (!(Number.isInteger(minBlock) && minBlock >= 1 && Number.isInteger(maxBlock) && maxBlock >= minBlock)) {
-      throw new RangeError(`blocks must be integers with 1 <= minBlock <= maxBlock (got ${minBlock}, ${maxBlock})`);
-    }
     this.trials = trials;
     const rng = createRng(seed);
-    this.better = new Uint8Array(trials);
+    this.better = drawBlocks(rng, trials, minBlock, maxBlock);
+    // Both arms' outcomes are drawn for every trial whatever is chosen, so two learners meet the same luck.
     this.pays = new Uint8Array(2 * trials);
-    let arm = rng.int(2);
-    let left = minBlock + rng.int(maxBlock - minBlock + 1);
     for (let t = 0; t < trials; t++) {
-      if (left === 0) {
-        arm = 1 - arm;
-        left = minBlock + rng.int(maxBlock - minBlock + 1);
-      }
-      left--;
-      this.better[t] = arm;
-      // Both arms' outcomes are drawn whatever is chosen, so two learners meet the same luck.
-      for (let a = 0; a < 2; a++) this.pays[2 * t + a] = rng.next() < (a === arm ? high : low) ? 1 : 0;
+      for (let a = 0; a < 2; a++) this.pays[2 * t + a] = rng.next() < (a === this.better[t] ? high : low) ? 1 : 0;
     }
   }
 
@@ -68,9 +57,7 @@ export class ReversalBandit implements RewardEnv {
 
   /** Reversals in the episode: trials whose better arm differs from the previous trial's. */
   get reversals(): number {
-    let n = 0;
-    for (let t = 1; t < this.trials; t++) if (this.better[t] !== this.better[t - 1]) n++;
-    return n;
+    return changes(this.better);
   }
 
   observe(): Observation {

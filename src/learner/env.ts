@@ -5,6 +5,8 @@
 // it). Each environment documents its published success measure, its chance level and an upper
 // bound (src/learner/agents.ts measures them).
 
+import type { Rng } from '../util/rng.ts';
+
 /** What an environment shows the learner at a step. */
 export interface Observation {
   /** The observation channels, one value each (environment-specific meaning). */
@@ -35,6 +37,36 @@ export interface RewardEnv {
   score(): number;
   /** The action the oracle takes at the current step (it knows the hidden state); for the upper bound. */
   oracle(): number;
+}
+
+/**
+ * A hidden binary state per trial that flips after blocks of trials, each block's length drawn
+ * uniformly from [minBlock, maxBlock], the first state drawn too (reversals and switches). Throws a
+ * RangeError unless 1 <= minBlock <= maxBlock are integers.
+ */
+export function drawBlocks(rng: Rng, trials: number, minBlock: number, maxBlock: number): Uint8Array {
+  if (!(Number.isInteger(minBlock) && minBlock >= 1 && Number.isInteger(maxBlock) && maxBlock >= minBlock)) {
+    throw new RangeError(`blocks must be integers with 1 <= minBlock <= maxBlock (got ${minBlock}, ${maxBlock})`);
+  }
+  const states = new Uint8Array(trials);
+  let state = rng.int(2);
+  let left = minBlock + rng.int(maxBlock - minBlock + 1);
+  for (let t = 0; t < trials; t++) {
+    if (left === 0) {
+      state = 1 - state;
+      left = minBlock + rng.int(maxBlock - minBlock + 1);
+    }
+    left--;
+    states[t] = state;
+  }
+  return states;
+}
+
+/** How many times a per-trial state changes from one trial to the next. */
+export function changes(states: Uint8Array): number {
+  let n = 0;
+  for (let t = 1; t < states.length; t++) if (states[t] !== states[t - 1]) n++;
+  return n;
 }
 
 /** The index of the largest preference; ties to the lowest index. */

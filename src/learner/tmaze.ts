@@ -15,7 +15,7 @@
 // measures a tuned hand-written learner.
 
 import { createRng } from '../util/rng.ts';
-import type { Observation, RewardEnv } from './env.ts';
+import { changes, drawBlocks, type Observation, type RewardEnv } from './env.ts';
 
 export interface TMazeSettings {
   trials: number;
@@ -50,23 +50,9 @@ export class SwitchingTMaze implements RewardEnv {
     if (!(Number.isInteger(trials) && trials >= 2)) throw new RangeError(`trials must be an integer of at least 2 (got ${trials})`);
     if (!(Number.isInteger(corridor) && corridor >= 0)) throw new RangeError(`corridor must be an integer of at least 0 (got ${corridor})`);
     if (!(high > low)) throw new RangeError(`high must be above low (got ${high}, ${low})`);
-    if (!(Number.isInteger(minBlock) && minBlock >= 1 && Number.isInteger(maxBlock) && maxBlock >= minBlock)) {
-      throw new RangeError(`blocks must be integers with 1 <= minBlock <= maxBlock (got ${minBlock}, ${maxBlock})`);
-    }
     this.trials = trials;
     this.view = new Float32Array(PLACES.length);
-    const rng = createRng(seed);
-    this.highEnd = new Uint8Array(trials);
-    let end = rng.int(2);
-    let left = minBlock + rng.int(maxBlock - minBlock + 1);
-    for (let t = 0; t < trials; t++) {
-      if (left === 0) {
-        end = 1 - end;
-        left = minBlock + rng.int(maxBlock - minBlock + 1);
-      }
-      left--;
-      this.highEnd[t] = end;
-    }
+    this.highEnd = drawBlocks(createRng(seed), trials, minBlock, maxBlock);
   }
 
   get done(): boolean {
@@ -75,9 +61,7 @@ export class SwitchingTMaze implements RewardEnv {
 
   /** Switches in the episode: trials whose high end differs from the previous trial's. */
   get switches(): number {
-    let n = 0;
-    for (let t = 1; t < this.trials; t++) if (this.highEnd[t] !== this.highEnd[t - 1]) n++;
-    return n;
+    return changes(this.highEnd);
   }
 
   private place(): number {

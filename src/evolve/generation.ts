@@ -1,23 +1,28 @@
 // One generation of an evolution run (the l2l design; NEAT after Stanley & Miikkulainen
 // 2002, selection after NSGA-II, Deb et al. 2002). A generation, in order:
 //
-//   0. generation 0 is the seeds and their mutants (population.ts);
-//   1. the curriculum plans it: tasks, steps, data share (curriculum.ts);
-//   2. every genome is evaluated on those tasks (a pool, or any evaluator: results depend only on
-//      the plan, the genome id and the genome) into an objective vector;
-//   3. NSGA-II ranks the valid genomes; the front's hypervolume on this generation's plan is
-//      measured in objectives normalised by the bounds of generation 0 (its tasks and steps change
-//      from generation to generation, so this one does not compare across generations); on report
-//      generations (config.report, report.ts) the front is evaluated again on the fixed report plan, whose
-//      hypervolume (normalised by the seeds' bounds on that plan) does. Genomes are ranked on the
-//      plan's tasks by their lifetime means on each (record.ts), so a survivor's standing does
-//      not hang on one draw of steps, data and episodes;
+//   0. generation 0 is the seeds and their mutants (population.ts), calibrated once: the seeds at
+//      every step-size scale, their best scales and the hurdle limits (calibrate.ts);
+//   1. the curriculum plans it: tasks, steps (scaled by the horizon), data share (curriculum.ts);
+//   2. the main thread screens every genome: the learning check and the fingerprint cache
+//      (screen.ts); the rest are evaluated on the plan's tasks at their scale and its neighbours
+//      (a pool, or any evaluator: results depend only on the plan, the genome id, the genome and
+//      its scales) into an objective vector;
+//   3. NSGA-II ranks the valid genomes, feasible ones (that learned something usable on average)
+//      first; the front's hypervolume on this generation's plan is measured in objectives
+//      normalised by the bounds of generation 0 (its tasks and steps change from generation to
+//      generation, so this one does not compare across generations); on report generations
+//      (config.report, report.ts) the front is evaluated again on the fixed report plan of
+//      held-out tasks, whose hypervolume (normalised by the tuned seeds' bounds there) does.
+//      Genomes are ranked on the plan's tasks by their lifetime means on each (record.ts), so a
+//      survivor's standing does not hang on one draw of steps, data and episodes;
 //   4. the curriculum sees the scores and may unlock tasks;
 //   5. speciation, relative-rank stagnation and offspring allocation (species.ts) from
 //      each genome's species fitness (Pareto rank plus a normalised composite);
-//   6. reproduction (reproduction.ts): each species' elites carry over, the rest are children of its parent pool,
-//      by crossover (sometimes with another species) and mutation, valid by construction or
-//      drawn again; new keys from the innovation tracker.
+//   6. reproduction (reproduction.ts): the front's and the lineages' elites carry over, then each
+//      species' elites, the rest are children of its parent pool by crossover (sometimes with
+//      another species) and mutation, valid by construction or drawn again; new keys from the
+//      innovation tracker.
 //
 // RunState (state.ts) is plain data (a checkpoint stores it whole); every random draw comes from a
 // stream of the run seed and the generation, so a resumed run continues exactly as an uninterrupted

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import { resolveConfig, type EvolveConfig } from '../../src/evolve/config.ts';
-import { evolve } from '../../src/evolve/evolve.ts';
+import { evolve, inThreadEvaluator } from '../../src/evolve/evolve.ts';
 import { readCheckpoint, readMetrics } from '../../src/evolve/rundir.ts';
 import type { Evaluator } from '../../src/evolve/state.ts';
-import { evaluateGenome, InstanceCache } from '../../src/tasks/evaluate.ts';
+import { InstanceCache } from '../../src/tasks/evaluate.ts';
 
 const small = (seed = 3): EvolveConfig => resolveConfig({
   population: 30,
@@ -26,7 +26,7 @@ const small = (seed = 3): EvolveConfig => resolveConfig({
 
 let engine: Engine;
 const cache = new InstanceCache();
-const inThread: Evaluator = async (candidates, plan) => candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache, ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }), ...(c.allScales === true ? { allScales: true } : {}) }));
+const inThread: Evaluator = (candidates, plan) => inThreadEvaluator(engine, cache)(candidates, plan);
 const dir = (): string => mkdtempSync(join(tmpdir(), 'l2l-evolve-'));
 /** Metrics lines without what depends on timing. */
 const lines = (out: string): unknown[] => readMetrics(out).map(({ evaluationsPerSecond: _, ...rest }) => rest);

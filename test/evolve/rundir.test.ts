@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import { resolveConfig, type EvolveConfig } from '../../src/evolve/config.ts';
-import { evolve } from '../../src/evolve/evolve.ts';
+import { evolve, inThreadEvaluator } from '../../src/evolve/evolve.ts';
 import { readCheckpoint, readMetrics } from '../../src/evolve/rundir.ts';
 import type { Evaluator } from '../../src/evolve/state.ts';
-import { evaluateGenome, InstanceCache } from '../../src/tasks/evaluate.ts';
+import { InstanceCache } from '../../src/tasks/evaluate.ts';
 import { writeFileAtomic } from '../../src/util/files.ts';
 
 const small = (generations = 3): EvolveConfig => resolveConfig({
@@ -28,7 +28,7 @@ const cache = new InstanceCache();
 let evaluations = 0;
 const inThread: Evaluator = async (candidates, plan) => {
   evaluations++;
-  return candidates.map((c) => evaluateGenome(engine, c.genome, c.id, plan, { cache, ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }), ...(c.allScales === true ? { allScales: true } : {}) }));
+  return inThreadEvaluator(engine, cache)(candidates, plan);
 };
 /** An evaluator that fails at generation `at`, as a killed run would stop there. */
 const failingAt = (at: number): Evaluator => async (candidates, plan) => {

@@ -32,7 +32,7 @@ export default tseslint.config(
     optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
     pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner'],
     seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
     learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
     examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner'],
     pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli'],

@@ -10,13 +10,16 @@
 // They are what an effects step spends its time on (a selection over a large graph is far dearer
 // than the one application it may lead to), so the work limit sees them: the step stops at the
 // first selection or application after which the work since load passes the limit.
+//
+// Before the first effect the step computes the tick's neuromodulator M (modulator.ts), which amount
+// `modulated` multiplies into `product`; M stays fixed for the whole step.
 
 import {
   EFFECT_WORDS, F_KIND, F_ENABLED, F_CHANGE, F_AMOUNT_SOURCE, F_AMOUNT_SCALE, F_TARGET, F_A, F_B,
   FX_WEIGHT, FX_ATTR, FX_PARAM, FX_SET_OP, FX_SET_POLICY, FX_EFFECT_ENABLE, FX_EFFECT_DISABLE,
   FX_EFFECT_MOVE, FX_EFFECT_REPLACE, FX_EDGE_CREATE, FX_EDGE_DELETE, FX_EDGE_SPLIT, FX_NODE_DELETE,
   FX_REMAP_INPUT, CH_ADD, CH_SUB, CH_MUL, CH_DIV, CH_SET, CH_TANH,
-  AMOUNT_ACTIVATION, AMOUNT_SOURCE, AMOUNT_PRODUCT, TARGET_SELF, VALUE_LIMIT, MAX_PORTS,
+  AMOUNT_ACTIVATION, AMOUNT_SOURCE, AMOUNT_PRODUCT, AMOUNT_MODULATED, TARGET_SELF, VALUE_LIMIT, MAX_PORTS,
   OP_COUNT, POLICY_COUNT, ROLE_INPUT, ROLE_OUTPUT, NOOP_NO_TARGET, NOOP_CAP_APPLICATIONS,
   NOOP_RANGE, NOOP_INDEX, NOOP_ROLE, NOOP_CAP_EDGES, NOOP_CAP_NODES, NOOP_DUPLICATE, NOOP_CYCLE,
   EV_EDGE_CREATE, EV_EDGE_DELETE, EV_NODE_CREATE, EV_NODE_DELETE, EV_SET_OP, EV_SET_POLICY,
@@ -36,11 +39,14 @@ import { firing, firingCount } from './stats';
 import { setCsrWeight } from './event';
 import { alloc } from './memory';
 import { sortPairs, ord } from './sort';
+import { needModulator } from './schedule';
+import { neuromodulator } from './modulator';
 
 const fx = memory.data(EFFECT_WORDS * 4, 16); // the effect being applied
 let apps: i32 = 0;
 let changed: bool = false;
 let halted: bool = false; // the work limit stopped this step
+let modulator: f32 = 0; // M of this tick
 let cycleMark: usize = 0;
 let cycleStack: usize = 0;
 let cycleStamp: i32 = 0;
@@ -78,9 +84,11 @@ function amount(act: f32, src: f32): f32 {
     case AMOUNT_ACTIVATION: return s * act;
     case AMOUNT_SOURCE: return s * src;
     case AMOUNT_PRODUCT: return s * act * src;
+    case AMOUNT_MODULATED: return s * act * src * modulator;
   }
   return s;
 }
+
 
 @inline function inRange(x: f32): bool {
   return isFinite(x) && abs(x) <= VALUE_LIMIT;
@@ -376,6 +384,8 @@ export function effectsStep(t: i32): bool {
   apps = 0;
   changed = false;
   halted = false;
+  // Only amount `modulated` reads M, and only then are the means computed (schedule.ts).
+  modulator = needModulator && firingCount > 0 ? neuromodulator() : 0;
   for (let i = 0; i < firingCount && !halted; i++) {
     const s = load<i32>(firing + (<usize>i << 3));
     const n = node(s);

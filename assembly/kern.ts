@@ -9,7 +9,7 @@
 import {
   OP_IDENTITY, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_ABS, OP_SIGN, OP_SQUARE, OP_SQRT, OP_RSQRT,
   OP_POW, OP_EXP, OP_LOG, OP_TANH, OP_SIGMOID, OP_RELU, OP_MIN, OP_MAX, OP_CLAMP, OP_GT, OP_GE, OP_EQ,
-  OP_SELECT, OP_EVERY,
+  OP_SELECT, OP_EVERY, OP_MODULATE,
 } from './layout';
 import { powOp, expOp, logOp, sigmoidOp, everyValue } from './ops';
 import { FLAG_NONZERO, FLAG_NONFINITE } from './firing';
@@ -269,7 +269,8 @@ export function opRun(
   ky = y_;
   kz = z_;
   switch (op) {
-    case OP_IDENTITY: return unary<Identity>(A, x, n, a0, a1);
+    case OP_IDENTITY:
+    case OP_MODULATE: return unary<Identity>(A, x, n, a0, a1);
     case OP_ADD: return binary<Add>(A, x, y, n);
     case OP_SUB: return binary<Sub>(A, x, y, n);
     case OP_MUL: return binary<Mul>(A, x, y, n);

@@ -26,7 +26,7 @@
 // Effects are stored node by node: node i owns records effectStart .. effectStart+effectCount-1.
 
 export const MAGIC: i32 = 0x4c324c31; // "L2L1"
-export const LAYOUT_VERSION: i32 = 1;
+export const LAYOUT_VERSION: i32 = 2;
 
 // Hard limits of this build; a genome's own caps must not exceed them.
 export const MAX_NODES: i32 = 1024;
@@ -144,7 +144,8 @@ export const OP_RMAXABS: i32 = 29;
 export const OP_RRMS: i32 = 30;
 export const OP_ROWMEAN: i32 = 31; // mean of x over the lane's row of a 2-D group
 export const OP_COLMEAN: i32 = 32; // mean of x over the lane's column of a 2-D group
-export const OP_COUNT: i32 = 33;
+export const OP_MODULATE: i32 = 33; // x; a modulatory node: its mean output adds to the neuromodulator M
+export const OP_COUNT: i32 = 34;
 
 // Firing policies.
 export const POLICY_ALWAYS: i32 = 0;
@@ -189,7 +190,8 @@ export const AMOUNT_CONST: i32 = 0; // s
 export const AMOUNT_ACTIVATION: i32 = 1; // s * (mean activation of the firing lanes)
 export const AMOUNT_SOURCE: i32 = 2; // s * (mean output of the target's source node, or of the target node)
 export const AMOUNT_PRODUCT: i32 = 3; // s * activation * source
-export const AMOUNT_COUNT: i32 = 4;
+export const AMOUNT_MODULATED: i32 = 4; // s * activation * source * M (the tick's neuromodulator)
+export const AMOUNT_COUNT: i32 = 5;
 
 // Effect targets.
 export const TARGET_SELF: i32 = 0;

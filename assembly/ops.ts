@@ -6,7 +6,7 @@
 import {
   OP_IDENTITY, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_ABS, OP_SIGN, OP_SQUARE, OP_SQRT, OP_RSQRT,
   OP_POW, OP_EXP, OP_LOG, OP_TANH, OP_SIGMOID, OP_RELU, OP_MIN, OP_MAX, OP_CLAMP, OP_GT, OP_GE, OP_EQ,
-  OP_SELECT, OP_EVERY, OP_CONST,
+  OP_SELECT, OP_EVERY, OP_CONST, OP_MODULATE,
 } from './layout';
 
 const TINY: f32 = 1e-30;
@@ -65,6 +65,7 @@ export function opUnit(op: i32, x: f32, y: f32, z: f32, a0: f32, a1: f32, t: i32
     case OP_SELECT: return x != 0 ? y : z;
     case OP_EVERY: return everyValue(a0, t);
     case OP_CONST: return a0;
+    case OP_MODULATE: return x;
   }
   return 0;
 }

@@ -9,17 +9,21 @@
 // reductions when a refractory count makes them fire lane by lane (a lane's counter drops only
 // when its ports are nonzero). So storage widths never shrink while a node lives, and those ops
 // take the sources' storage width when their refractory count or counters are nonzero.
+//
+// Mean outputs are computed only when some effect's amount reads them (source, product, modulated);
+// the modulatory nodes are listed for the neuromodulator with each schedule (modulator.ts).
 
 import {
   ROLE_INPUT, POLICY_RANDOM, POLICY_INTEGRATE, OP_CONST, OP_EVERY, OP_RSUM, OP_RRMS, OP_ROWMEAN,
   OP_COLMEAN, WIDTH_SCALAR, WIDTH_GROUP, WIDTH_LANE, AMOUNT_SOURCE, AMOUNT_PRODUCT,
-  F_AMOUNT_SOURCE, HEADER_WORDS, NODE_WORDS, EDGE_WORDS, EFFECT_WORDS,
+  AMOUNT_MODULATED, F_AMOUNT_SOURCE, HEADER_WORDS, NODE_WORDS, EDGE_WORDS, EFFECT_WORDS,
 } from './layout';
 import {
   NodeRec, node, edge, capNodes, nodeCount, edgeCount, effTotal, inSlots, inWidth, i32At, setI32, L, G,
   effectPtr,
 } from './tables';
 import { alloc } from './memory';
+import { allocModulator, clearModulators, noteModulator, sortModulators } from './modulator';
 
 export let topo: usize = 0; // node slots in sweep order
 export let topoCount: i32 = 0;
@@ -29,6 +33,7 @@ let work: usize = 0;
 let queued: usize = 0;
 export let phaseCount: i32 = 1;
 export let needMeans: bool = false;
+export let needModulator: bool = false; // some effect's amount is modulated
 export let evalsPerTick: f64 = 0; // node-lane evaluations of one tick
 export let stateBytes: f64 = 0;
 export let graphBytes: f64 = 0;
@@ -40,7 +45,7 @@ export function allocSchedule(): bool {
   indeg = alloc(n);
   work = alloc(n);
   queued = alloc(n);
-  return topo != 0 && heap != 0 && indeg != 0 && work != 0 && queued != 0;
+  return topo != 0 && heap != 0 && indeg != 0 && work != 0 && queued != 0 && allocModulator();
 }
 
 @inline export function isReducer(op: i32): bool {
@@ -205,6 +210,8 @@ export function schedule(allLanes: bool): bool {
   evalsPerTick = 0;
   stateBytes = 0;
   needMeans = false;
+  needModulator = false;
+  clearModulators();
   phaseCount = 1;
   for (let i = 0; i < topoCount; i++) {
     const s = i32At(topo, i);
@@ -231,9 +238,12 @@ export function schedule(allLanes: bool): bool {
     if (n.role != ROLE_INPUT) evalsPerTick += widthCount(n.costW);
     for (let f = 0; f < n.effCount; f++) {
       const src = load<i32>(effectPtr(s, f) + (<usize>F_AMOUNT_SOURCE << 2));
-      if (src == AMOUNT_SOURCE || src == AMOUNT_PRODUCT) needMeans = true;
+      if (src == AMOUNT_SOURCE || src == AMOUNT_PRODUCT || src == AMOUNT_MODULATED) needMeans = true;
+      if (src == AMOUNT_MODULATED) needModulator = true;
     }
+    noteModulator(s);
   }
+  sortModulators();
   graphBytes = <f64>(4 * (HEADER_WORDS + inSlots + nodeCount * NODE_WORDS + edgeCount * EDGE_WORDS +
     effTotal * EFFECT_WORDS));
   return true;

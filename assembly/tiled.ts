@@ -11,7 +11,7 @@
 import {
   ROLE_INPUT, ROLE_OUTPUT, WIDTH_LANE, WIDTH_GROUP, WIDTH_SCALAR, POLICY_ALWAYS, POLICY_RANDOM,
   EMIT_VALUE, OP_CONST, OP_EVERY, OP_SELECT, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX,
-  OP_GT, OP_GE, OP_EQ, OP_ROWMEAN, OP_IDENTITY,
+  OP_GT, OP_GE, OP_EQ, OP_ROWMEAN, OP_IDENTITY, OP_MODULATE,
 } from './layout';
 import {
   NodeRec, node, edge, capNodes, L, G, i32At, setI32, ptrAt, setPtr, gStart, gRows, gCols,
@@ -272,7 +272,7 @@ function evalLane(s: i32, t: i32, g: i32, off: i32, cnt: i32, bit: i32): void {
   else out = ptrAt(n.ring, tickAt) + o;
   const trivial = n.policy == POLICY_ALWAYS && n.rPlane == 0 && n.emit == EMIT_VALUE;
   let flags: i32;
-  if (trivial && n.op == OP_IDENTITY) {
+  if (trivial && (n.op == OP_IDENTITY || n.op == OP_MODULATE)) {
     // The output is port 0 itself: computed straight into the output, or copied.
     flags = lanePort(s, 0, off, cnt, out, true);
     // Read in place: from a source, copied; from the node's own plane (an in-place hold), as is.

@@ -15,7 +15,7 @@ import { InputError, rules } from '../util/errors.ts';
 import { makePlan } from '../tasks/evaluate.ts';
 import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from '../tasks/limits.ts';
 import { combineTasks, type GenomeEvaluation, type TaskResult } from '../tasks/metrics.ts';
-import { LIMITS, parseTaskRef, TASK_NAMES, TASKS } from '../tasks/registry.ts';
+import { isLearnerTask, LIMITS, OPTIMIZER_TASKS, parseTaskRef } from '../tasks/registry.ts';
 import { EVAL_GENERATION, EVAL_GENOME_ID, type EvalReport } from '../tasks/report.ts';
 import { hyperFlag, intFlag, listFlag, positional, SEED_RANGE, switchFlag, TIME_LIMIT_RANGE } from './flags.ts';
 import type { CliCommand, CliIO } from './io.ts';
@@ -33,9 +33,12 @@ export interface EvalSummary {
 
 /** The --task values as canonical references, each at most once. */
 function checkTasks(refs: readonly string[] | undefined): string[] {
-  if (refs === undefined) throw new InputError('--task', `is required (${TASK_NAMES.join(', ')})`);
+  const names = OPTIMIZER_TASKS.map((t) => t.name);
+  if (refs === undefined) throw new InputError('--task', `is required (${names.join(', ')})`);
   const seen = new Set<string>();
   return refs.map((ref) => {
+    if (isLearnerTask(ref)) throw new InputError('--task', `must be an optimizer task (l2l eval trains with optimizer genomes; learner tasks are for l2l evolve --role learner, docs/learner.md)`, ref);
+    if (!names.includes(ref.split(':')[0] as string)) throw new InputError('--task', rules.oneOf(names), ref);
     const canonical = parseTaskRef(ref, '--task').text;
     if (seen.has(canonical)) throw new InputError('--task', rules.unique, ref);
     seen.add(canonical);
@@ -55,7 +58,7 @@ interface EvalOptions {
   workLimit?: number;
 }
 
-const TASK_LIST = TASKS.map((t) => (t.variants.length > 0 ? `${t.name}[:${t.variants.join('|')}]` : t.name)).join(', ');
+const TASK_LIST = OPTIMIZER_TASKS.map((t) => (t.variants.length > 0 ? `${t.name}[:${t.variants.join('|')}]` : t.name)).join(', ');
 
 export function evalCommand(io: CliIO): CliCommand {
   const command = new Command('eval')

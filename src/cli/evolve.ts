@@ -10,14 +10,16 @@ import { MAX_WORKERS } from '../evolve/config-schema.ts';
 import { checkWorkers, DEFAULT_CONFIG, RESUMABLE_KEYS, resolveConfig } from '../evolve/config.ts';
 import { evolve, type EvolveResult, type ResumeChanges, type RunStart } from '../evolve/evolve.ts';
 import { formatHeldOutTable } from '../evolve/heldout.ts';
+import { ROLES, roleKit, type Role } from '../evolve/role.ts';
 import { InputError } from '../util/errors.ts';
 import { checkStoragePath, readInputText } from '../util/files.ts';
-import { configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE } from './flags.ts';
+import { choiceFlag, configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE } from './flags.ts';
 import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
 import { progressOf } from './progress.ts';
 
 interface EvolveFlags {
   config?: string;
+  role?: Role;
   generations?: number;
   population?: number;
   tasks?: string[];
@@ -38,14 +40,15 @@ const WITH_RESUME = new Set(['--resume', ...RESUMABLE_KEYS.map((k) => RESUME_FLA
 
 export function evolveCommand(io: CliIO): CliCommand {
   const command = new Command('evolve')
-    .summary('evolve optimizers from the 26 seeds, or resume a run')
+    .summary('evolve optimizers from the 26 seeds (or learners from the learner seeds), or resume a run')
     .description([
-      'Evolve optimizers from the 26 seeds: NEAT speciation, NSGA-II selection, a task curriculum (docs/evolution.md).',
+      'Evolve optimizers from the 26 seeds, or with --role learner learners from the learner seeds (docs/learner.md): NEAT speciation, NSGA-II selection, a task curriculum (docs/evolution.md).',
       'Settings: the defaults, then the --config file (JSON, or YAML for .yaml/.yml: any subset of src/evolve/config.ts\'s keys), then the flags.',
       'Progress goes to stderr (a bar on a terminal, a line per generation otherwise); the run directory is the result.',
       'Ctrl-C finishes and checkpoints the generation under way, then exits 130; a second Ctrl-C stops at once.',
     ].join(' '))
     .addOption(textFlag('--config <file>', 'a JSON or YAML config file', 'none: the defaults'))
+    .addOption(choiceFlag('--role <role>', 'what to evolve: optimizers (they update a model\'s parameters) or learners (they are the learner); each role has its own defaults and tasks (config key role)', ROLES, DEFAULT_CONFIG.role))
     .addOption(intFlag('--generations <n>', 'generations to run (on --resume: the new total)', configRange('generations'), DEFAULT_CONFIG.generations))
     .addOption(intFlag('--population <n>', 'genomes per generation', configRange('population'), DEFAULT_CONFIG.population))
     .addOption(listFlag('--tasks <names>', 'the curriculum\'s tasks, without prerequisites: repeat the flag or join names with commas', 'task names as in l2l eval --task', DEFAULT_CONFIG.curriculum.tasks.map((t) => t.task).join(',')))
@@ -97,7 +100,7 @@ function runStart(cmd: Command, flags: EvolveFlags): { start: RunStart; out: str
     return { start: { resume }, out: flags.resume, outField: '--resume' };
   }
   const config = resolveConfig(flags.config === undefined ? {} : readConfigFile(flags.config), {
-    seed: flags.seed, generations: flags.generations, population: flags.population, workers: flags.workers, timeLimitMs: flags.timeLimit, tasks: flags.tasks,
+    ...(flags.role === undefined ? {} : { role: flags.role }), seed: flags.seed, generations: flags.generations, population: flags.population, workers: flags.workers, timeLimitMs: flags.timeLimit, tasks: flags.tasks,
   }, { forceWorkers });
   const out = flags.out ?? `runs/evolve-${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   // Early, so `--out /proc/x` fails before any work (the run directory checks it again).
@@ -159,11 +162,11 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
     io.stderr(`l2l: stopped after generation ${result.state.generation} of ${result.config.generations}; continue with: ${resumeHint}\n`);
     return STOP_SIGNALS[interrupt?.received ?? 'SIGINT'];
   }
-  writeSummary(io, out, result.final, began);
+  writeSummary(io, out, result.final, began, result.config.role);
   return 0;
 }
 
-function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number): void {
+function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number, role: Role): void {
   const seeds = final.members.filter((m) => m.made === 'seed').length;
   const lines = [
     `run directory: ${out}`,
@@ -171,10 +174,10 @@ function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['f
   ];
   const hv = final.reportHypervolume;
   if (hv !== null) {
-    const ofSeeds = hv.seeds === null ? '' : `the 26 seeds ${hv.seeds.toFixed(4)}, `;
+    const ofSeeds = hv.seeds === null ? '' : `the ${roleKit(role).seeds.length} seeds ${hv.seeds.toFixed(4)}, `;
     lines.push(`hypervolume on the report tasks: ${ofSeeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}`);
   }
-  if (final.table !== null) for (const line of formatHeldOutTable(final.table)) lines.push(line);
+  if (final.table !== null) for (const line of formatHeldOutTable(final.table, role)) lines.push(line);
   lines.push(`${((performance.now() - began) / 1000).toFixed(1)} s`);
   io.stdout(`${lines.join('\n')}\n`);
 }

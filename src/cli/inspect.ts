@@ -4,7 +4,7 @@
 
 import { Argument, Command } from 'commander';
 import { readCheckpoint, readMetrics } from '../evolve/rundir.ts';
-import { SEEDS } from '../seeds/index.ts';
+import { roleKit } from '../evolve/role.ts';
 import { positional } from './flags.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
@@ -21,7 +21,7 @@ function runInspect(dir: string, io: CliIO): number {
   const { config, state } = readCheckpoint(dir);
   const metrics = readMetrics(dir);
   const lines = [
-    `run ${dir}: seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done`,
+    `run ${dir}: ${config.role} role, seed ${config.seed}, population ${config.population}, ${state.generation} of ${config.generations} generations done`,
     'generation  report hv  plan hv  front  species  invalid  cache hits  updates saved  tasks',
   ];
   for (const m of metrics) {
@@ -35,11 +35,11 @@ function runInspect(dir: string, io: CliIO): number {
   if (last !== undefined) {
     // A generation without a valid genome has no best (null in JSON).
     lines.push(`best of generation ${last.generation}: ${Object.entries(last.best).map(([k, v]) => `${k} ${(v as number | null)?.toPrecision(4) ?? '-'}`).join(', ')}`);
-    lines.push(`seed lineages alive: ${last.lineages} of ${SEEDS.length}`);
+    lines.push(`seed lineages alive: ${last.lineages} of ${roleKit(config.role).seeds.length}`);
     lines.push(`unlocked tasks: ${last.unlocked.join(', ')}`);
   }
   const seeds = metrics.find((m) => m.report?.seeds !== undefined)?.report?.seeds;
-  if (seeds !== undefined) lines.push(`report hv of the 26 seeds themselves: ${seeds.toFixed(4)}`);
+  if (seeds !== undefined) lines.push(`report hv of the ${roleKit(config.role).seeds.length} seeds themselves: ${seeds.toFixed(4)}`);
   lines.push('report hv: the front evaluated on the fixed report plan (the held-out tasks, every genome at its best step size), comparable across generations; plan hv: on the generation\'s own tasks, not comparable');
   lines.push('cache hits: genomes answered from an earlier one with the same functional fingerprint and cost profile; updates saved: the share of updates hurdles did not run');
   io.stdout(`${lines.join('\n')}\n`);

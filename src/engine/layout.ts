@@ -2,7 +2,7 @@
 // checks that every constant here equals the engine's.
 
 export const MAGIC = 0x4c324c31; // "L2L1"
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 export const MAX_NODES = 1024;
 export const MAX_EDGES = 131072;
 export const MAX_EFFECTS_PER_NODE = 16;
@@ -106,7 +106,8 @@ export const OP_RMAXABS = 29;
 export const OP_RRMS = 30;
 export const OP_ROWMEAN = 31; // mean of x over the lane's row of a 2-D group
 export const OP_COLMEAN = 32; // mean of x over the lane's column of a 2-D group
-export const OP_COUNT = 33;
+export const OP_MODULATE = 33; // x; a modulatory node: its mean output adds to the neuromodulator M
+export const OP_COUNT = 34;
 export const POLICY_ALWAYS = 0;
 export const POLICY_THRESHOLD = 1;
 export const POLICY_INTEGRATE = 2;
@@ -142,7 +143,8 @@ export const AMOUNT_CONST = 0; // s
 export const AMOUNT_ACTIVATION = 1; // s * (mean activation of the firing lanes)
 export const AMOUNT_SOURCE = 2; // s * (mean output of the target's source node, or of the target node)
 export const AMOUNT_PRODUCT = 3; // s * activation * source
-export const AMOUNT_COUNT = 4;
+export const AMOUNT_MODULATED = 4; // s * activation * source * M (the tick's neuromodulator)
+export const AMOUNT_COUNT = 5;
 export const TARGET_SELF = 0;
 export const TARGET_EDGES = 1;
 export const DIR_OUT = 0;

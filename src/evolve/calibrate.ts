@@ -8,16 +8,15 @@
 
 import { makePlan } from '../tasks/evaluate.ts';
 import { hurdleLimit } from '../tasks/hurdle.ts';
-import { SCALE_GRID } from '../tasks/scale.ts';
 import type { EvolveConfig } from './config.ts';
 import { evaluateScreened } from './screen.ts';
+import { roleKit } from './role.ts';
 import type { Evaluator, Member, RunState, Screener } from './state.ts';
 
 /** A hurdle limit (normalised loss) no finite loss passes. */
 const MEASURE_ONLY = Number.MAX_VALUE;
 
-/** Every grid scale, the genome's own (0) first, then outwards: ties go to the smaller change. */
-export const GRID_FROM_ZERO: readonly number[] = [...SCALE_GRID].sort((a, b) => Math.abs(a) - Math.abs(b) || a - b);
+export { GRID_FROM_ZERO } from './role.ts';
 
 export interface Calibration {
   state: RunState;
@@ -31,11 +30,12 @@ export async function calibrate(
   config: EvolveConfig, state: RunState, steps: number, dataShare: number, screen: Screener, evaluate: Evaluator,
 ): Promise<Calibration> {
   const tasks = config.curriculum.tasks.map((t) => t.task);
+  const kit = roleKit(config.role);
   // A hurdle no run fails: the engine measures the whole training split's loss at the hurdle's
   // update, the quantity later hurdles check, and goes on.
   const plan = makePlan(config.seed, 0, tasks.map((task) => ({ task, steps, dataShare, hurdle: MEASURE_ONLY })), { workLimit: config.workLimit });
   const seeds = state.population.filter((m) => m.made === 'seed');
-  const { results, evaluations } = await evaluateScreened(seeds.map((m) => ({ id: m.id, genome: m.genome, scales: [...GRID_FROM_ZERO] })), plan, screen, evaluate);
+  const { results, evaluations } = await evaluateScreened(seeds.map((m) => ({ id: m.id, genome: m.genome, scales: [...kit.grid] })), plan, screen, evaluate);
   const scaleOf = new Map<string, number>();
   const atHurdle: Record<string, number[]> = {};
   let trained = 0;
@@ -48,7 +48,7 @@ export async function calibrate(
   });
   const hurdles: Record<string, number> = {};
   for (const task of tasks) {
-    const limit = hurdleLimit(atHurdle[task] ?? []);
+    const limit = kit.hurdles ? hurdleLimit(atHurdle[task] ?? []) : undefined;
     if (limit !== undefined) hurdles[task] = limit;
   }
   const population = state.population.map((m): Member => ({ ...m, scale: scaleOf.get(m.origin) ?? 0 }));

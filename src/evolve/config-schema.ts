@@ -11,6 +11,8 @@ import { WORK_LIMIT_RANGE } from '../tasks/limits.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { checkCurriculum, CURRICULUM_RELATIONS, type CurriculumConfig } from './curriculum.ts';
 import type { SpeciesConfig } from './species.ts';
+import { ROLES } from './role.ts';
+import { isLearnerTask } from '../tasks/registry.ts';
 
 /** How a leaf key reads in docs/config.md: its type and the values it may take. */
 export interface KeyDoc {
@@ -117,6 +119,7 @@ const SPECIES = object({
 }) satisfies z.ZodType<SpeciesConfig>;
 
 const SHAPE = object({
+  role: oneOf(ROLES, 'what the genomes are: `optimizer` (they update a model\'s parameters, docs/optimizer.md) or `learner` (they are the learner, docs/learner.md); the tasks must be of the role, and the defaults differ (docs/learner.md, Evolution)'),
   seed: int(0, 2 ** 31 - 1, 'the run seed: the same seed gives the same run, with any number of workers and across resumes'),
   generations: int(1, 100_000, 'generations to run'),
   population: int(2, 100_000, 'genomes per generation (generation 0: the 26 seeds, then single mutants of them, round robin)'),
@@ -183,7 +186,20 @@ interface Relation {
   check: (c: Config) => void;
 }
 
+function checkRole(c: Config): void {
+  const learner = c.role === 'learner';
+  const wrong = (task: string): boolean => isLearnerTask(task) !== learner;
+  const rule = `must be ${learner ? 'a learner' : 'an optimizer'} task (role is ${c.role}; docs/tasks.md, docs/learner.md)`;
+  c.curriculum.tasks.forEach((t, i) => {
+    if (wrong(t.task)) throw new InputError(`curriculum.tasks[${i}].task`, rule, t.task);
+  });
+  c.curriculum.heldOut.forEach((t, i) => {
+    if (wrong(t)) throw new InputError(`curriculum.heldOut[${i}]`, rule, t);
+  });
+}
+
 const RELATIONS: readonly Relation[] = [
+  { doc: ['`curriculum.tasks` and `curriculum.heldOut`: tasks of the `role` (optimizer tasks for optimizers, learner tasks for learners)'], check: checkRole },
   { doc: CURRICULUM_RELATIONS, check: (c) => checkCurriculum(c.curriculum) },
   {
     doc: ['`curriculum.heldOut`: no task twice and none also in `curriculum.tasks` (the same task: the same name and variant, no variant meaning the default one, or any one for a task that draws its variant)'],

@@ -10,12 +10,15 @@ import { DEFAULT_WORK_LIMIT } from '../tasks/limits.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { CONFIG_SCHEMA, issueError, MAX_WORKERS, RESUMABLE_KEYS, sameTaskName } from './config-schema.ts';
 import { DEFAULT_SPECIES } from './species.ts';
+import { ROLES, type Role } from './role.ts';
+import { DEFAULT_LEARNER_WORK_LIMIT } from '../tasks/learner.ts';
 
 export { CONFIG_SCHEMA, RESUMABLE_KEYS };
 
 export type EvolveConfig = z.output<typeof CONFIG_SCHEMA>;
 
 export const DEFAULT_CONFIG: EvolveConfig = {
+  role: 'optimizer',
   seed: 1,
   generations: 60,
   population: 104,
@@ -57,8 +60,47 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   report: { every: 10 },
 };
 
+/**
+ * The defaults of a learner run (docs/learner.md, Evolution): the learner tasks, every episode at
+ * its full length from the start (no horizon or data share to grow), a population and length that
+ * finish on 2 cores in under 5 minutes. The held-out families are never trained on.
+ */
+export const DEFAULT_LEARNER_CONFIG: EvolveConfig = {
+  ...DEFAULT_CONFIG,
+  role: 'learner',
+  generations: 40,
+  population: 64,
+  workLimit: DEFAULT_LEARNER_WORK_LIMIT,
+  curriculum: {
+    tasks: [
+      { task: 'bandit', prerequisites: [] },
+      { task: 'tmaze', prerequisites: [] },
+      { task: 'rules', prerequisites: [] },
+      { task: 'association', prerequisites: [] },
+      { task: 'familiarity', prerequisites: [] },
+    ],
+    steps: { min: 2, max: 2 },
+    horizon: { start: 1, growth: 1 },
+    tasksPerGeneration: 3,
+    unlock: { share: 0.5, score: 0.5 },
+    data: { start: 1, growth: 1 },
+    // Two whole families never trained on: the cognitive-map tasks of Wilson et al. 2014, and
+    // delayed match and non-match to sample, the two rules the \`rules\` family leaves out.
+    heldOut: ['reversal', 'alternation', 'extinction', 'devaluation', 'rule:dms', 'rule:dnms'],
+  },
+  species: { ...DEFAULT_SPECIES, targetSpecies: 6 },
+  lineageGenerations: 20,
+};
+
+/** The defaults of a role. */
+export function defaultConfig(role: Role = 'optimizer'): EvolveConfig {
+  return role === 'learner' ? DEFAULT_LEARNER_CONFIG : DEFAULT_CONFIG;
+}
+
 /** Overrides from the command line. */
 export interface ConfigOverrides {
+  /** The role (--role); decides the defaults the config file is merged over. */
+  role?: Role;
   seed?: number;
   generations?: number;
   population?: number;
@@ -108,7 +150,12 @@ function mergeOver(base: Loose, json: Loose, shape: z.ZodRawShape): Loose {
  */
 export function resolveConfig(json: unknown = {}, overrides: ConfigOverrides = {}, options: ResolveOptions = {}): EvolveConfig {
   if (!isObject(json)) throw new InputError('config', rules.object, json);
-  const config = mergeOver(structuredClone(DEFAULT_CONFIG), json, CONFIG_SCHEMA.shape);
+  const role = overrides.role ?? json.role;
+  if (role !== undefined && !(ROLES as readonly unknown[]).includes(role)) throw new InputError(overrides.role === undefined ? 'role' : '--role', rules.oneOf(ROLES), role);
+  if (overrides.role !== undefined && json.role !== undefined && json.role !== overrides.role) {
+    throw new InputError('--role', `must agree with the config file's role (${String(json.role)})`, overrides.role);
+  }
+  const config = mergeOver(structuredClone(defaultConfig(role as Role | undefined)), json, CONFIG_SCHEMA.shape);
   for (const key of ['seed', 'generations', 'population', 'workers', 'timeLimitMs'] as const) {
     if (overrides[key] !== undefined) config[key] = overrides[key];
   }
@@ -138,8 +185,10 @@ export function resolveConfig(json: unknown = {}, overrides: ConfigOverrides = {
  * `file` names the file in errors, e.g. `config.json: species.elitism must be ...`.
  */
 export function parseConfig(value: unknown, file: string, options: ResolveOptions = {}): EvolveConfig {
-  const result = CONFIG_SCHEMA.safeParse(value);
-  if (!result.success) throw issueError(result.error.issues[0] as z.core.$ZodIssue, value, file);
+  // Runs written before the learner role existed have no `role`: they are optimizer runs.
+  const stored = isObject(value) && !Object.hasOwn(value, 'role') ? { role: 'optimizer', ...value } : value;
+  const result = CONFIG_SCHEMA.safeParse(stored);
+  if (!result.success) throw issueError(result.error.issues[0] as z.core.$ZodIssue, stored, file);
   checkWorkers(result.data.workers, `${file}: workers`, options);
   return result.data;
 }

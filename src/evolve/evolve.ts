@@ -7,7 +7,6 @@ import type { Genome } from '../genome/types.ts';
 import { EvaluationPool } from '../pool/pool.ts';
 import { Engine } from '../engine/engine.ts';
 import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
-import { checkLearning } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvolveConfig } from './config.ts';
 import {
@@ -15,6 +14,7 @@ import {
   type ResumeChanges, type RunDir,
 } from './rundir.ts';
 import { runGeneration } from './generation.ts';
+import { roleKit, type Role } from './role.ts';
 import { initialRun } from './population.ts';
 import { heldOutTable, type HeldOutTable } from './heldout.ts';
 import { evaluateReport, reportPlan, seedsOnReport } from './report.ts';
@@ -77,7 +77,7 @@ export async function evolve(start: RunStart, options: EvolveOptions): Promise<E
     options.onStart?.({ config, generation: state.generation, resumed: 'resume' in start, notes });
     const pool = options.evaluator === undefined ? new EvaluationPool({ workers: config.workers, timeLimitMs: config.timeLimitMs }) : undefined;
     const evaluate: Evaluator = options.evaluator ?? ((candidates, plan) => (pool as EvaluationPool).evaluate(candidates, plan));
-    const tools: GenerationTools = { evaluate, screen: options.screen ?? (await mainThreadScreen(config.workLimit)) };
+    const tools: GenerationTools = { evaluate, screen: options.screen ?? (await mainThreadScreen(config.workLimit, config.role)) };
     try {
       while (state.generation < config.generations) {
         if (options.signal?.aborted === true) return { config, state, final: null, interrupted: true };
@@ -110,10 +110,11 @@ export function inThreadEvaluator(engine: Engine, cache = new InstanceCache()): 
   }));
 }
 
-/** checkLearning on an engine of this thread, with the run's work limit. */
-export async function mainThreadScreen(workLimit: number): Promise<Screener> {
+/** The role's learning check on an engine of this thread, with the run's work limit. */
+export async function mainThreadScreen(workLimit: number, role: Role = 'optimizer'): Promise<Screener> {
   const engine = await Engine.create();
-  return (genome) => checkLearning(engine, genome, { workLimit });
+  const check = roleKit(role).check;
+  return (genome) => check(engine, genome, workLimit);
 }
 
 /**
@@ -123,8 +124,9 @@ export async function mainThreadScreen(workLimit: number): Promise<Screener> {
 async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, tools: GenerationTools): Promise<FinalFront> {
   const last = readFront(run.dir, state.generation - 1);
   const plan = reportPlan(config);
+  const kit = roleKit(config.role);
   const held = config.curriculum.heldOut.length > 0;
-  const results = !held || last.front.length === 0 ? [] : await evaluateReport(plan, last.front.map((m) => ({ id: m.id, genome: m.genome })), tools);
+  const results = !held || last.front.length === 0 ? [] : await evaluateReport(plan, last.front.map((m) => ({ id: m.id, genome: m.genome })), tools, kit.grid);
   const baseline = !held ? null : (state.baseline ?? (await seedsOnReport(config, tools)).baseline);
   const reports = readMetrics(run.dir).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
   const firstReport = reports[0];
@@ -138,7 +140,7 @@ async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, to
     },
     members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
     baseline,
-    table: baseline === null ? null : heldOutTable(plan.tasks.map((t) => t.task), last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })), baseline),
+    table: baseline === null ? null : heldOutTable(plan.tasks.map((t) => t.task), last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })), baseline, kit),
   };
   writeFinalFront(run, final);
   return final;

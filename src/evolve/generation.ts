@@ -32,7 +32,6 @@ import { compatibilityDistance } from '../genome/distance.ts';
 import { InnovationTracker } from '../genome/innovation.ts';
 import { columnBounds, rankAndCrowding, speciesFitness, type Ranking } from '../pareto/index.ts';
 import { makePlan } from '../tasks/evaluate.ts';
-import { scaleNeighbours } from '../tasks/scale.ts';
 import { INVALID_REASONS, objectiveVector, type GenomeEvaluation } from '../tasks/metrics.ts';
 import { OBJECTIVES } from '../tasks/registry.ts';
 import type { EvolveConfig } from './config.ts';
@@ -43,6 +42,7 @@ import { frontVolume, isReportGeneration, summarise } from './report.ts';
 import { breed, frontElites } from './reproduction.ts';
 import { allocateOffspring, speciate, updateStagnation } from './species.ts';
 import { calibrate } from './calibrate.ts';
+import { roleKit } from './role.ts';
 import { evaluateScreened } from './screen.ts';
 import { stream, type GenerationReport, type GenerationSummary, type GenerationTools, type Member, type RunState } from './state.ts';
 
@@ -68,7 +68,7 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
   const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({
     task, steps: planned.steps, dataShare: planned.dataShare, ...(hurdles[task] === undefined ? {} : { hurdle: hurdles[task] }),
   })), { workLimit: config.workLimit });
-  const screened = await evaluateScreened(state.population.map((m) => ({ id: m.id, genome: m.genome, scales: scaleNeighbours(m.scale ?? 0) })), plan, screen, evaluate);
+  const screened = await evaluateScreened(state.population.map((m) => ({ id: m.id, genome: m.genome, scales: roleKit(config.role).neighbours(m.scale ?? 0) })), plan, screen, evaluate);
   const results = screened.results;
   evaluations += screened.evaluations;
   for (const r of results) {

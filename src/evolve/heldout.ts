@@ -4,9 +4,8 @@
 // are structurally new: not a seed with other constants (src/genome/structure.ts, isStructurallyNew).
 
 import { isStructurallyNew } from '../genome/structure.ts';
-import { stateBytesPerParameter } from '../genome/state.ts';
 import type { Genome } from '../genome/types.ts';
-import { SEEDS } from '../seeds/index.ts';
+import type { Role, RoleKit } from './role.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import { tunedPerTask } from '../tasks/scale.ts';
 import type { SeedBaseline } from './state.ts';
@@ -60,11 +59,13 @@ function bestSeed(baseline: readonly SeedBaseline[], task: string, bytes: number
 }
 
 /** The table for the members' held-out evaluations (with every scale's results) and the seeds' baseline. */
-export function heldOutTable(tasks: readonly string[], members: readonly HeldOutMember[], baseline: readonly SeedBaseline[]): HeldOutTable {
-  const seeds = SEEDS.map((s) => s.build());
+export function heldOutTable(
+  tasks: readonly string[], members: readonly HeldOutMember[], baseline: readonly SeedBaseline[], kit: Pick<RoleKit, 'seeds' | 'memory'>,
+): HeldOutTable {
+  const seeds = kit.seeds.map((s) => s.build());
   const summaries = members.map((m): MemberSummary => {
     const novelty = isStructurallyNew(m.genome, seeds);
-    const stateBytes = stateBytesPerParameter(m.genome);
+    const stateBytes = kit.memory(m.genome);
     const tuned = tunedPerTask(m.heldOut?.byScale ?? []);
     const losses = Object.fromEntries(Object.entries(tuned).map(([t, x]) => [t, x.loss]));
     const wins = tasks.filter((t) => {
@@ -94,10 +95,12 @@ export function heldOutTable(tasks: readonly string[], members: readonly HeldOut
 }
 
 /** The table as text lines for the command line. */
-export function formatHeldOutTable(table: HeldOutTable): string[] {
+export function formatHeldOutTable(table: HeldOutTable, role: Role = 'optimizer'): string[] {
   const num = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(4));
-  const lines = ['held-out tasks (normalised validation loss, each genome at its best step size on the task\'s training data):'];
-  lines.push(`  ${'task'.padEnd(16)} ${'best front member'.padEnd(30)} ${'best seed at <= its state'.padEnd(32)} best seed`);
+  const lines = [role === 'learner'
+    ? 'held-out tasks (shortfall: 0 at the oracle\'s score, 1 at chance; bytes: state and graph):'
+    : 'held-out tasks (normalised validation loss, each genome at its best step size on the task\'s training data):'];
+  lines.push(`  ${'task'.padEnd(16)} ${'best front member'.padEnd(30)} ${`best seed at <= its ${role === 'learner' ? 'bytes' : 'state'}`.padEnd(32)} best seed`);
   for (const r of table.tasks) {
     const member = r.best === null ? 'none valid' : `#${r.best.id} ${num(r.best.loss)} (${r.best.stateBytes} B${r.best.structurallyNew ? ', new' : ''})`;
     const seed = r.seed === null ? 'none' : `${r.seed.name} ${num(r.seed.loss)} (${r.seed.stateBytes} B)`;

@@ -28,7 +28,7 @@ import { InputError } from '../util/errors.ts';
 export type Descriptor = readonly number[];
 
 const OP_FAMILIES: Readonly<Record<string, readonly OpName[]>> = {
-  linear: ['identity', 'add', 'sub', 'mul', 'div', 'neg'],
+  linear: ['identity', 'add', 'sub', 'mul', 'div', 'neg', 'modulate'],
   elementwise: ['abs', 'sign', 'square', 'sqrt', 'rsqrt', 'pow', 'exp', 'log'],
   squashing: ['tanh', 'sigmoid', 'relu'],
   choice: ['min', 'max', 'clamp', 'gt', 'ge', 'eq', 'select'],

@@ -9,7 +9,7 @@ import { mutate } from '../genome/mutate.ts';
 import { mutationOptions, type MutationOptions } from '../genome/mutation.ts';
 import type { Genome } from '../genome/types.ts';
 import { binaryTournament, type RankAndCrowding } from '../pareto/index.ts';
-import { SEEDS } from '../seeds/index.ts';
+import { roleKit, type RoleKit } from './role.ts';
 import type { Rng } from '../util/rng.ts';
 import type { EvolveConfig } from './config.ts';
 import { parentPool } from './species.ts';
@@ -35,10 +35,12 @@ export function breed(
   config: EvolveConfig, state: RunState, members: number[][], fitness: number[], contest: RankAndCrowding, offspring: number[],
   tracker: InnovationTracker, rng: Rng, generation: number, carried: readonly number[],
 ): { population: Member[]; nextId: number; rejected: number } {
+  const kit = roleKit(config.role);
   const options = mutationOptions({
+    ...kit.mutation,
     caps: {
-      nodes: Math.floor(64 + config.capGrowth.nodes * generation),
-      edges: Math.floor(128 + config.capGrowth.edges * generation),
+      nodes: Math.floor(kit.caps.nodes + config.capGrowth.nodes * generation),
+      edges: Math.floor(kit.caps.edges + config.capGrowth.edges * generation),
     },
   });
   const pools = members.map((m) => parentPool(m, fitness, config.species));
@@ -55,7 +57,7 @@ export function breed(
       let child: Member | undefined;
       for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {
         if (config.breeding === 'random') {
-          const seed = randomSeedChild(state, rng, tracker, options, nextId);
+          const seed = randomSeedChild(kit.seeds, state, rng, tracker, options, nextId);
           if (seed === undefined) rejected++;
           else child = seed;
           continue;
@@ -89,8 +91,10 @@ export function breed(
  * breeding `random`: a seed drawn uniformly, mutated 1 to 4 times, at that seed's calibrated scale
  * (calibrate.ts); undefined if no mutation succeeded.
  */
-function randomSeedChild(state: RunState, rng: Rng, tracker: InnovationTracker, options: MutationOptions, id: number): Member | undefined {
-  const seed = SEEDS[rng.int(SEEDS.length)] as (typeof SEEDS)[number];
+function randomSeedChild(
+  seeds: RoleKit['seeds'], state: RunState, rng: Rng, tracker: InnovationTracker, options: MutationOptions, id: number,
+): Member | undefined {
+  const seed = seeds[rng.int(seeds.length)] as (typeof seeds)[number];
   let genome = seed.build();
   let changed = false;
   for (let k = 1 + rng.int(4); k > 0; k--) {

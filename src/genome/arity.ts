@@ -8,7 +8,7 @@ export const OP_ARITY: Readonly<Record<OpName, 0 | 1 | 2 | 3>> = {
   const: 0, every: 0,
   identity: 1, neg: 1, abs: 1, sign: 1, square: 1, sqrt: 1, rsqrt: 1, exp: 1, log: 1, tanh: 1,
   sigmoid: 1, relu: 1, clamp: 1, rsum: 1, rmean: 1, rnorm: 1, rmaxabs: 1, rrms: 1, rowmean: 1,
-  colmean: 1,
+  colmean: 1, modulate: 1,
   add: 2, sub: 2, mul: 2, div: 2, pow: 2, min: 2, max: 2, gt: 2, ge: 2, eq: 2,
   select: 3,
 };

@@ -62,6 +62,8 @@ export function crossover(a: Parent, b: Parent, rng: Rng, options: CrossoverOpti
     format: 'l2l-genome', version: 1, name: first.name,
     inputs: first.inputs.map((s) => ({ ...s })), outputs: first.outputs.map((s) => ({ ...s })),
     caps, maxDelay, nodes, edges,
+    // The IO coding (learners) comes whole from the fitter parent, as its disjoint genes do.
+    ...(first.coding === undefined ? {} : { coding: { ticks: first.coding.ticks, encoders: [...first.coding.encoders], decoders: [...first.coding.decoders] } }),
   };
   try {
     const genome = parseGenome(child);

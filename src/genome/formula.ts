@@ -49,6 +49,7 @@ const STATE_NAMES = ['m', 'v', 'u', 'w', 's', 'r', 'q', 'z'];
 const FUNCTIONS: Partial<Record<OpName, string>> = {
   sign: 'sign', sqrt: 'sqrt', rsqrt: 'rsqrt', exp: 'exp', tanh: 'tanh', sigmoid: 'sigmoid', relu: 'relu', min: 'min',
   max: 'max', rsum: 'sum', rmean: 'mean', rnorm: 'norm', rrms: 'rms', rmaxabs: 'maxabs', rowmean: 'rowmean', colmean: 'colmean',
+  modulate: 'modulate',
 };
 const COMPARISONS: Partial<Record<OpName, string>> = { gt: '>', ge: '>=', eq: '==' };
 

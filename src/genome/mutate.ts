@@ -7,6 +7,7 @@
 
 import type { Rng } from '../util/rng.ts';
 import type { InnovationTracker } from './innovation.ts';
+import { mutateCoding } from './mutate-coding.ts';
 import { addEffect, modifyEffect, moveEffect, removeEffect } from './mutate-effects.ts';
 import { addEdge, deleteEdge, deleteNode, edgeDelay, splitEdge, toggleEdge } from './mutate-structure.ts';
 import { mutateAttributes, mutateOp, mutatePolicy, mutatePolicyParams, mutateWeights } from './mutate-values.ts';
@@ -31,6 +32,7 @@ export const MUTATIONS: Readonly<Record<MutationKind, Mutation>> = {
   'remove-effect': removeEffect,
   'move-effect': moveEffect,
   'modify-effect': modifyEffect,
+  coding: mutateCoding,
 };
 
 export type MutateResult =

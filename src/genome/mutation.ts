@@ -11,7 +11,7 @@ import { DEFAULT_VALUE_OPTIONS, type ValueOptions } from './values.ts';
 export const MUTATION_KINDS = [
   'add-edge', 'split-edge', 'delete-edge', 'delete-node', 'toggle-edge', 'edge-delay', 'weights',
   'attributes', 'op', 'policy', 'policy-params', 'add-effect', 'remove-effect', 'move-effect',
-  'modify-effect',
+  'modify-effect', 'coding',
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -48,6 +48,8 @@ export const DEFAULT_RATES: Readonly<Record<MutationKind, number>> = {
   'add-edge': 2, 'split-edge': 1, 'delete-edge': 0.5, 'delete-node': 0.3, 'toggle-edge': 0.5,
   'edge-delay': 0.5, weights: 5, attributes: 2, op: 1, policy: 0.3, 'policy-params': 0.3,
   'add-effect': 0.3, 'remove-effect': 0.3, 'move-effect': 0.1, 'modify-effect': 0.5,
+  // IO coding (mutate-coding.ts): only learners have one; the learner role gives it a rate.
+  coding: 0,
 };
 
 /**
@@ -127,6 +129,7 @@ export function cloneGenome(g: Genome): Genome {
     caps: { ...g.caps },
     nodes: g.nodes.map(cloneNode),
     edges: g.edges.map((e) => ({ ...e })),
+    ...(g.coding === undefined ? {} : { coding: { ticks: g.coding.ticks, encoders: [...g.coding.encoders], decoders: [...g.coding.decoders] } }),
   };
 }
 

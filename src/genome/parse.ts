@@ -10,9 +10,9 @@ import { InputError, rules } from '../util/errors.ts';
 import { findDelayZeroCycle } from './cycle.ts';
 import { array, between, boolean, finite, int, join, object, oneOf, string } from './read.ts';
 import {
-  AMOUNT_NAMES, CHANGE_NAMES, DIRECTION_NAMES, EFFECT_KIND_NAMES, EMIT_NAMES, OP_NAMES, POLICY_NAMES,
-  ROLE_NAMES, SELECT_NAMES, TARGET_NAMES,
-  type Caps, type EdgeGene, type Effect, type Genome, type InputSlot, type NodeGene, type OutputSlot,
+  AMOUNT_NAMES, CHANGE_NAMES, DECODER_NAMES, DIRECTION_NAMES, EFFECT_KIND_NAMES, EMIT_NAMES, ENCODER_NAMES,
+  MAX_TICKS_PER_STEP, OP_NAMES, POLICY_NAMES, ROLE_NAMES, SELECT_NAMES, TARGET_NAMES,
+  type Caps, type Coding, type EdgeGene, type Effect, type Genome, type InputSlot, type NodeGene, type OutputSlot,
 } from './types.ts';
 
 const KEY_LIMIT = 0x7fffffff;
@@ -22,7 +22,7 @@ export const DEFAULT_CAPS: Caps = { nodes: 256, edges: 4096, effectsPerNode: 8, 
 
 export function parseGenome(json: unknown): Genome {
   const g = object(json, 'genome', [
-    'format', 'version', 'name', 'inputs', 'outputs', 'caps', 'maxDelay', 'nodes', 'edges',
+    'format', 'version', 'name', 'inputs', 'outputs', 'caps', 'maxDelay', 'nodes', 'edges', 'coding',
   ]);
   if (g.format !== 'l2l-genome') throw new InputError('format', rules.format, g.format);
   if (g.version !== 1) throw new InputError('version', rules.version, g.version);
@@ -37,9 +37,22 @@ export function parseGenome(json: unknown): Genome {
   const genome: Genome = {
     format: 'l2l-genome', version: 1, name: string(g.name, 'name', ''),
     inputs, outputs, caps, maxDelay, nodes, edges,
+    ...(g.coding === undefined ? {} : { coding: parseCoding(g.coding, inputs.length, outputs.length) }),
   };
   checkGraph(genome);
   return genome;
+}
+
+function parseCoding(json: unknown, inputs: number, outputs: number): Coding {
+  const c = object(json, 'coding', ['ticks', 'encoders', 'decoders']);
+  const ticks = int(c.ticks, 'coding.ticks', 1, MAX_TICKS_PER_STEP, 1);
+  const list = <T extends string>(value: unknown, field: string, names: readonly T[], count: number): T[] => {
+    if (value === undefined) return Array.from({ length: count }, () => names[0] as T);
+    const items = array(value, field);
+    if (items.length !== count) throw new InputError(field, `must have one entry per ${field === 'coding.encoders' ? 'input' : 'output'} slot (${count})`, items.length);
+    return items.map((x, i) => oneOf(x, join(field, i), names, names[0] as T));
+  };
+  return { ticks, encoders: list(c.encoders, 'coding.encoders', ENCODER_NAMES, inputs), decoders: list(c.decoders, 'coding.decoders', DECODER_NAMES, outputs) };
 }
 
 function parseInputSlot(json: unknown, field: string): InputSlot {

@@ -4,7 +4,7 @@
 export const OP_NAMES = [
   'identity', 'add', 'sub', 'mul', 'div', 'neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'pow',
   'exp', 'log', 'tanh', 'sigmoid', 'relu', 'min', 'max', 'clamp', 'gt', 'ge', 'eq', 'select',
-  'every', 'const', 'rsum', 'rmean', 'rnorm', 'rmaxabs', 'rrms', 'rowmean', 'colmean',
+  'every', 'const', 'rsum', 'rmean', 'rnorm', 'rmaxabs', 'rrms', 'rowmean', 'colmean', 'modulate',
 ] as const;
 export type OpName = (typeof OP_NAMES)[number];
 
@@ -30,7 +30,7 @@ export type EffectKind = (typeof EFFECT_KIND_NAMES)[number];
 export const CHANGE_NAMES = ['add', 'sub', 'mul', 'div', 'set', 'tanh', 'clip'] as const;
 export type ChangeKind = (typeof CHANGE_NAMES)[number];
 
-export const AMOUNT_NAMES = ['const', 'activation', 'source', 'product'] as const;
+export const AMOUNT_NAMES = ['const', 'activation', 'source', 'product', 'modulated'] as const;
 export type AmountSource = (typeof AMOUNT_NAMES)[number];
 
 export const TARGET_NAMES = ['self', 'edges'] as const;
@@ -112,7 +112,27 @@ export interface OutputSlot {
   name: string;
 }
 
-/** A complete genome; every field present (parseGenome fills defaults). */
+/**
+ * Input and output coding (the learner role; docs/learner.md, IO coding): how a task step's value
+ * becomes a train of ticks on an input slot (encoders, after Guo et al. 2021, "Neural coding in
+ * spiking neural networks") and how an output's ticks become the step's value (decoders).
+ */
+export const ENCODER_NAMES = ['value', 'rate', 'latency', 'phase', 'burst'] as const;
+export type Encoder = (typeof ENCODER_NAMES)[number];
+export const DECODER_NAMES = ['value', 'count', 'first'] as const;
+export type Decoder = (typeof DECODER_NAMES)[number];
+export const MAX_TICKS_PER_STEP = 16;
+
+export interface Coding {
+  /** Engine ticks per task step, 1 .. MAX_TICKS_PER_STEP. */
+  ticks: number;
+  /** One encoder per input slot. */
+  encoders: Encoder[];
+  /** One decoder per output slot. */
+  decoders: Decoder[];
+}
+
+/** A complete genome; every field present (parseGenome fills defaults) except `coding`, which only learners have. */
 export interface Genome {
   format: 'l2l-genome';
   version: 1;
@@ -123,6 +143,8 @@ export interface Genome {
   maxDelay: number;
   nodes: NodeGene[];
   edges: EdgeGene[];
+  /** Absent: one tick per step, every slot by value (the optimizer role never has it). */
+  coding?: Coding;
 }
 
 /** One lane group: a parameter tensor of shape rows x cols. */

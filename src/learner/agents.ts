@@ -7,7 +7,7 @@
 // seeds is the "tuned hand-written agent" upper bound evolved learners are compared with.
 
 import { createRng, type Rng } from '../util/rng.ts';
-import { argmax, type Observation, type RewardEnv } from './env.ts';
+import { argmax, type Observation, type LearnerEnv } from './env.ts';
 
 export interface Agent {
   /** The action at this observation (only choice points count). */
@@ -15,7 +15,7 @@ export interface Agent {
 }
 
 /** Runs `agent` through `env` to the end of its episode; answers with the environment's score. */
-export function runAgent(env: RewardEnv, agent: Agent): number {
+export function runAgent(env: LearnerEnv, agent: Agent): number {
   while (!env.done) env.act(agent.act(env.observe()));
   return env.score();
 }
@@ -27,7 +27,7 @@ export function randomAgent(actions: number, seed: number): Agent {
 }
 
 /** The environment's own best action: the upper bound. */
-export function oracleAgent(env: RewardEnv): Agent {
+export function oracleAgent(env: LearnerEnv): Agent {
   return { act: () => env.oracle() };
 }
 
@@ -63,7 +63,7 @@ export function deltaAgent(actions: number, alpha: number, epsilon: number, seed
 
 /** The mean score of the delta rule over `seeds` for each learning rate, and the best rate. */
 export function tuneDelta(
-  make: (seed: number) => RewardEnv, seeds: readonly number[], alphas: readonly number[], epsilon: number,
+  make: (seed: number) => LearnerEnv, seeds: readonly number[], alphas: readonly number[], epsilon: number,
 ): { alpha: number; score: number; scores: number[] } {
   const scores = alphas.map((alpha) => {
     let sum = 0;

@@ -11,7 +11,7 @@
 // value learner with its learning rate tuned) shows what learning from rewards alone reaches.
 
 import { createRng } from '../util/rng.ts';
-import { changes, drawBlocks, type Observation, type RewardEnv } from './env.ts';
+import { changes, drawBlocks, type Observation, type LearnerEnv } from './env.ts';
 
 export interface BanditSettings {
   trials: number;
@@ -23,8 +23,9 @@ export interface BanditSettings {
 
 export const BANDIT_DEFAULTS: BanditSettings = { trials: 200, high: 0.8, low: 0.2, minBlock: 20, maxBlock: 40 };
 
-export class ReversalBandit implements RewardEnv {
+export class ReversalBandit implements LearnerEnv {
   readonly name = 'bandit';
+  readonly kind = 'reward';
   readonly channels = 1;
   readonly actions = 2;
   readonly trials: number;
@@ -61,7 +62,7 @@ export class ReversalBandit implements RewardEnv {
   }
 
   observe(): Observation {
-    return { channels: this.cue, reward: this.lastReward, trialStart: 1, choice: true };
+    return { channels: this.cue, reward: this.lastReward, trialStart: 1, choice: true, targets: null, learning: 1 };
   }
 
   act(a: number): boolean {

@@ -1,5 +1,7 @@
-// Reward environments for the learner role (issue 12; docs/learner.md): a learner acts step by
-// step and learns within one episode from the rewards it gets. An environment is plain data and
+// Environments for the learner role (issue 12; docs/learner.md): a learner acts step by step and
+// learns within one episode from what it is shown: rewards (reward tasks), targets (supervised
+// tasks: the error of its outputs is shown at the next step), or nothing but its observations
+// (unsupervised tasks). An environment is plain data and
 // arithmetic, drawn whole from its seed when it is made, so the same seed is the same episode on
 // every machine; it knows nothing of genomes or the engine (a runner will drive a genome through
 // it). Each environment documents its published success measure, its chance level and an upper
@@ -17,10 +19,22 @@ export interface Observation {
   trialStart: number;
   /** Whether the action at this step matters (a choice point); elsewhere it is ignored. */
   choice: boolean;
+  /**
+   * Supervised tasks: the target of each output at this step (length: the environment's actions).
+   * The learner does not see it now: the runner shows target minus output in the error slots at the
+   * next step. null: no target at this step (reward and unsupervised tasks, test phases).
+   */
+  targets: Float32Array | null;
+  /** 1 while learning is on (feedback is given), 0 in a test phase. */
+  learning: number;
 }
 
-export interface RewardEnv {
+export type LearnerTaskKind = 'reward' | 'supervised' | 'unsupervised';
+
+export interface LearnerEnv {
   readonly name: string;
+  /** What the learner learns from. */
+  readonly kind: LearnerTaskKind;
   /** Observation channels. */
   readonly channels: number;
   /** Actions: the learner answers with one preference per action; the highest is taken. */
@@ -29,8 +43,12 @@ export interface RewardEnv {
   readonly trials: number;
   /** The observation of the current step. */
   observe(): Observation;
-  /** Takes action `a` (in [0, actions)) at the current step and moves on; false once the episode is over. */
-  act(a: number): boolean;
+  /**
+   * Takes action `a` (in [0, actions)) at the current step and moves on; false once the episode is
+   * over. `outputs` are the learner's decoded outputs at this step (one per action), for tasks
+   * scored on them rather than on the action (unsupervised tasks); runners always pass them.
+   */
+  act(a: number, outputs?: Float32Array): boolean;
   /** Whether the episode is over. */
   readonly done: boolean;
   /** The published success measure of the episode so far, in [0, 1]. */

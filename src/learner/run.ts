@@ -1,56 +1,101 @@
-// Runs a learner genome through a reward environment for one episode (docs/learner.md): the engine
-// is loaded fresh (a learner is reset between episodes; nothing but the genome carries over), and
-// at each step the runner writes the observation, the reward of the previous action, the mode flags
-// and the constant into the input slots, runs the genome's ticks, and takes the action with the
-// highest preference among the task's outputs (ties to the lowest). Errors are 0: these are reward
-// tasks.
+// Runs a learner genome through an environment for one episode (docs/learner.md): the engine is
+// loaded fresh (a learner is reset between episodes; nothing but the genome carries over), and at
+// each step the runner puts the observation, the reward of the previous action, the errors, the
+// mode flags and the constant into the input slots through the genome's encoders, runs its ticks
+// per step one by one, decodes the outputs over those ticks, and takes the action with the highest
+// preference among the task's outputs (ties to the lowest). On supervised tasks the error slots
+// show, one step later, the step's targets minus the decoded outputs; elsewhere they are 0.
 
 import type { Engine } from '../engine/engine.ts';
+import type { Costs } from '../engine/types.ts';
 import type { Genome } from '../genome/types.ts';
-import { argmax, type RewardEnv } from './env.ts';
-import { checkLearnerRole, LEARNER_CHANNELS, LEARNER_OUTPUTS, LEARNER_SLOT } from './role.ts';
+import { codingOf, decode, encode } from './coding.ts';
+import { argmax, type LearnerEnv } from './env.ts';
+import { checkLearnerRole, LEARNER_CHANNELS, LEARNER_INPUTS, LEARNER_OUTPUTS, LEARNER_SLOT } from './role.ts';
 
 export interface EpisodeOptions {
   /** The engine seed (random firing policies); default 0. */
   seed?: number;
-  /** Engine ticks per environment step; default 1. */
-  ticks?: number;
+  /** A work limit for the whole episode (the engine's units); default none. */
+  workLimit?: number;
+  /**
+   * false: the learner is shown no feedback (reward and errors stay 0), the learning check's
+   * control run (check.ts); default true.
+   */
+  feedback?: boolean;
 }
 
+export type EpisodeStatus = 'ok' | 'non_finite' | 'work_limit';
+
 export interface Episode {
+  /** 'ok', or why the engine stopped early (the score is then the environment's score so far). */
+  status: EpisodeStatus;
   score: number;
   /** The action taken at each step. */
   actions: number[];
   /** The task's outputs (preferences) at each step. */
   preferences: Float32Array[];
+  /** The engine's costs over the episode (work, state and graph bytes after the last tick). */
+  costs: Costs;
+  /** Steps run. */
+  steps: number;
 }
 
-/** One episode of `genome` in `env`; throws an InputError if the genome is not a learner or the task does not fit the role. */
-export function runLearner(engine: Engine, genome: Genome, env: RewardEnv, options: EpisodeOptions = {}): Episode {
+/** One episode of `genome` in `env`; throws an InputError if the genome is not a learner or a RangeError if the task does not fit the role. */
+export function runLearner(engine: Engine, genome: Genome, env: LearnerEnv, options: EpisodeOptions = {}): Episode {
   checkLearnerRole(genome);
   if (env.channels > LEARNER_CHANNELS || env.actions > LEARNER_OUTPUTS) {
     throw new RangeError(`${env.name} needs ${env.channels} channels and ${env.actions} actions; the learner role has ${LEARNER_CHANNELS} and ${LEARNER_OUTPUTS}`);
   }
-  const ticks = options.ticks ?? 1;
-  engine.load(genome, [{ rows: 1, cols: 1 }], { seed: options.seed ?? 0 });
+  const coding = codingOf(genome);
+  const ticks = coding.ticks;
+  const feedback = options.feedback ?? true;
+  engine.load(genome, [{ rows: 1, cols: 1 }], { seed: options.seed ?? 0, ...(options.workLimit === undefined ? {} : { workBudget: options.workLimit }) });
+  // Live views of the slots, fetched again whenever the engine's memory grew (an effect that
+  // creates edges may grow it, which detaches every view: a detached view has length 0).
+  let inputs = LEARNER_INPUTS.map((_, slot) => engine.input(slot));
+  let outputs = Array.from({ length: env.actions }, (_, k) => engine.output(k));
+  const fresh = (): void => {
+    if ((inputs[0] as Float32Array).length > 0 && (outputs[0] as Float32Array).length > 0) return;
+    inputs = LEARNER_INPUTS.map((_, slot) => engine.input(slot));
+    outputs = Array.from({ length: env.actions }, (_, k) => engine.output(k));
+  };
+  const slotValues = new Float64Array(LEARNER_INPUTS.length);
+  const ticksOut = Array.from({ length: env.actions }, () => new Float32Array(ticks));
   const actions: number[] = [];
   const history: Float32Array[] = [];
-  while (!env.done) {
+  const errors = new Float32Array(LEARNER_OUTPUTS);
+  let status: EpisodeStatus = 'ok';
+  let steps = 0;
+  episode: while (!env.done) {
     const o = env.observe();
-    for (let c = 0; c < LEARNER_CHANNELS; c++) (engine.input(LEARNER_SLOT.channel + c))[0] = c < env.channels ? (o.channels[c] as number) : 0;
-    engine.input(LEARNER_SLOT.reward)[0] = o.reward;
-    for (let k = 0; k < LEARNER_OUTPUTS; k++) engine.input(LEARNER_SLOT.error + k)[0] = 0;
-    engine.input(LEARNER_SLOT.learning)[0] = 1;
-    engine.input(LEARNER_SLOT.trialStart)[0] = o.trialStart;
-    engine.input(LEARNER_SLOT.one)[0] = 1;
-    const run = engine.run(ticks);
-    if (run.status !== 'ok') throw new Error(`the learner stopped: ${run.status}`);
+    for (let c = 0; c < LEARNER_CHANNELS; c++) slotValues[LEARNER_SLOT.channel + c] = c < env.channels ? (o.channels[c] as number) : 0;
+    slotValues[LEARNER_SLOT.reward] = feedback ? o.reward : 0;
+    for (let k = 0; k < LEARNER_OUTPUTS; k++) slotValues[LEARNER_SLOT.error + k] = feedback ? (errors[k] as number) : 0;
+    slotValues[LEARNER_SLOT.learning] = o.learning;
+    slotValues[LEARNER_SLOT.trialStart] = o.trialStart;
+    slotValues[LEARNER_SLOT.one] = 1;
+    for (let i = 0; i < ticks; i++) {
+      fresh();
+      for (let slot = 0; slot < inputs.length; slot++) {
+        (inputs[slot] as Float32Array)[0] = encode(coding.encoders[slot] ?? 'value', slotValues[slot] as number, i, ticks);
+      }
+      const run = engine.run(1);
+      if (run.status === 'non-finite') { status = 'non_finite'; break episode; }
+      if (run.status === 'work-limit') { status = 'work_limit'; break episode; }
+      if (run.status !== 'ok') throw new Error(`the learner stopped: ${run.status}`);
+      fresh();
+      for (let k = 0; k < env.actions; k++) (ticksOut[k] as Float32Array)[i] = (outputs[k] as Float32Array)[0] as number;
+    }
     const preferences = new Float32Array(env.actions);
-    for (let k = 0; k < env.actions; k++) preferences[k] = engine.output(k)[0] as number;
+    for (let k = 0; k < env.actions; k++) preferences[k] = decode(coding.decoders[k] ?? 'value', ticksOut[k] as Float32Array);
+    errors.fill(0);
+    if (o.targets !== null) for (let k = 0; k < env.actions; k++) errors[k] = Math.fround((o.targets[k] as number) - (preferences[k] as number));
     const a = argmax(preferences);
     actions.push(a);
     history.push(preferences);
-    env.act(a);
+    steps++;
+    env.act(a, preferences);
   }
-  return { score: env.score(), actions, preferences: history };
+  return { status, score: env.score(), actions, preferences: history, costs: engine.costs(), steps };
 }

@@ -15,7 +15,7 @@
 // measures a tuned hand-written learner.
 
 import { createRng } from '../util/rng.ts';
-import { changes, drawBlocks, type Observation, type RewardEnv } from './env.ts';
+import { changes, drawBlocks, type Observation, type LearnerEnv } from './env.ts';
 
 export interface TMazeSettings {
   trials: number;
@@ -31,8 +31,9 @@ export const TMAZE_DEFAULTS: TMazeSettings = { trials: 200, corridor: 1, high: 1
 /** The places of a trial, in order; the channel of each is its index. */
 export const PLACES = ['home', 'corridor', 'turn', 'end'] as const;
 
-export class SwitchingTMaze implements RewardEnv {
+export class SwitchingTMaze implements LearnerEnv {
   readonly name = 'tmaze';
+  readonly kind = 'reward';
   readonly channels = PLACES.length;
   readonly actions = 2;
   readonly trials: number;
@@ -75,7 +76,7 @@ export class SwitchingTMaze implements RewardEnv {
     this.view[place] = 1;
     const atEnd = place === 3;
     const reward = atEnd ? (this.reached === this.highEnd[this.trial] ? this.settings.high : this.settings.low) : 0;
-    return { channels: this.view, reward, trialStart: this.step === 0 ? 1 : 0, choice: place === 2 };
+    return { channels: this.view, reward, trialStart: this.step === 0 ? 1 : 0, choice: place === 2, targets: null, learning: 1 };
   }
 
   act(a: number): boolean {

@@ -17,6 +17,7 @@
 //
 //   progress  [STARTED_AT, GENOME, TASK]   GENOME = -1 until the request's first evaluation starts
 
+import type { Coding } from '../genome/types.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import type { LearningCheck } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
@@ -36,6 +37,9 @@ export interface GenomeJob {
   scales?: number[];
   learning?: LearningCheck;
   allScales?: boolean;
+  /** A learner genome (its slots are the learner role's), with its IO coding when it has one. */
+  role?: 'learner';
+  coding?: Coding;
 }
 
 /** The shared queue of one evaluate() call. */

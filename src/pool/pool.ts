@@ -19,6 +19,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { pack, packedLength } from '../genome/pack.ts';
+import { checkLearnerRole } from '../learner/role.ts';
+import { isLearnerGenome } from '../tasks/evaluate.ts';
 import type { Genome } from '../genome/types.ts';
 import { checkOptimizerRole } from '../optimizer/role.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
@@ -103,7 +105,8 @@ export class EvaluationPool {
       if (!Number.isSafeInteger(c.id) || c.id < 0) throw new InputError(`candidates[${i}].id`, 'must be a non-negative safe integer', c.id);
       if (seen.has(c.id)) throw new InputError(`candidates[${i}].id`, rules.unique, c.id);
       seen.add(c.id);
-      checkOptimizerRole(c.genome);
+      if (!isLearnerGenome(c.genome)) checkOptimizerRole(c.genome);
+      else checkLearnerRole(c.genome);
       c.scales?.forEach((k, j) => {
         if (!Number.isInteger(k) || k < SCALE_MIN || k > SCALE_MAX) throw new InputError(`candidates[${i}].scales[${j}]`, rules.range(SCALE_MIN, SCALE_MAX), k);
       });
@@ -112,6 +115,8 @@ export class EvaluationPool {
     const jobs = candidates.map((c): GenomeJob => ({
       ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
       ...(c.allScales === true ? { allScales: true } : {}),
+      // The packed layout holds neither the slots' names nor the IO coding: the worker takes them from here.
+      ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
     }));
     const queue = newQueue(plan, candidates.map((c) => c.id), jobs, candidates.map((c) => packedLength(c.genome)));
     const drain: Drain = { queue, fault: options.fault, requests: 0, idleFailures: 0 };

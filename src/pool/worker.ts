@@ -6,6 +6,7 @@
 import { Engine } from '../engine/engine.ts';
 import { unpack } from '../genome/pack.ts';
 import type { Genome } from '../genome/types.ts';
+import { LEARNER_INPUTS, LEARNER_OUTPUT_SLOTS } from '../learner/role.ts';
 import { OPTIMIZER_INPUTS, OPTIMIZER_OUTPUTS } from '../optimizer/role.ts';
 import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
@@ -23,6 +24,8 @@ const ROLE_TEMPLATE: Genome = {
   nodes: [],
   edges: [],
 };
+
+const LEARNER_TEMPLATE: Genome = { ...ROLE_TEMPLATE, inputs: [...LEARNER_INPUTS], outputs: [...LEARNER_OUTPUT_SLOTS] };
 
 /** How long a worker that is ahead of the packing waits before it looks at STOP again, in ms. */
 const READY_WAIT_MS = 100;
@@ -56,8 +59,9 @@ export async function evaluateQueueWith(request: QueueRequest, onGenome?: (id: n
     if (!whenReady(control, i)) break;
     const id = request.ids[i] as number;
     const words = request.words.subarray(bounds[i], bounds[i + 1]);
-    const { genome } = unpack(words, ROLE_TEMPLATE);
     const job = request.jobs[i] ?? {};
+    const { genome } = unpack(words, job.role === 'learner' ? LEARNER_TEMPLATE : ROLE_TEMPLATE);
+    if (job.coding !== undefined) genome.coding = job.coding;
     results.push(evaluateGenome(e, genome, id, request.plan, {
       cache,
       packed: words,

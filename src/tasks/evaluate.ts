@@ -20,7 +20,9 @@ import {
 } from './metrics.ts';
 import { checkLearning, type LearningCheck } from './learning.ts';
 import { runProblem } from './problem.ts';
-import { buildTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
+import { evaluateLearnerGenome } from './learner.ts';
+import { LEARNER_INPUTS } from '../learner/role.ts';
+import { buildTask, isLearnerTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
 import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from './limits.ts';
 import { hurdleStep } from './hurdle.ts';
 import { chooseScale, scaleValue } from './scale.ts';
@@ -84,6 +86,7 @@ export function workBudget(instance: TaskInstance, settings: TaskSettings, workL
 /** The number of trained parameters (lanes) of an instance. */
 export function parameterCount(instance: TaskInstance): number {
   if (instance.kind === 'problem') return instance.problem.initial().length;
+  if (instance.kind === 'learner') return 1;
   return instance.model.layers.reduce((n, l) => n + l.inputs * l.outputs + l.outputs, 0);
 }
 
@@ -146,6 +149,7 @@ export function runTask(
 ): TaskRun {
   const started = performance.now();
   checkOptimizerRole(genome);
+  if (instance.kind === 'learner') throw new InputError('task', 'must be an optimizer task for an optimizer genome', instance.task);
   const workLimit = options.workLimit ?? DEFAULT_WORK_LIMIT;
   const learning = options.learning ?? checkLearning(engine, genome, { workLimit, ...(options.packed === undefined ? {} : { packed: options.packed }) });
   let run: TrainResult;
@@ -169,6 +173,21 @@ export function runTask(
   }
   const wallTimeMs = performance.now() - started;
   return { run, result: nonLearner(instance.task, learning, wallTimeMs) ?? scoreRun(instance, settings, run, wallTimeMs) };
+}
+
+/** Whether `genome` has the learner role's slots (its first input slot is a learner observation). */
+export function isLearnerGenome(genome: Genome): boolean {
+  return genome.inputs[0]?.name === LEARNER_INPUTS[0]?.name;
+}
+
+/** Throws an InputError unless every task of the plan belongs to the genome's role. */
+export function checkPlanRole(genome: Genome, plan: EvaluationPlan): void {
+  const learner = isLearnerGenome(genome);
+  plan.tasks.forEach((t, i) => {
+    if (isLearnerTask(t.task) !== learner) {
+      throw new InputError(`tasks[${i}]`, `must be ${learner ? 'a learner' : 'an optimizer'} task: the genome is ${learner ? 'a learner' : 'an optimizer'}`, t.task);
+    }
+  });
 }
 
 const subsets = new WeakMap<Dataset, Map<number, Dataset>>();
@@ -255,9 +274,11 @@ export interface GenomeEvaluationOptions {
 export function evaluateGenome(
   engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions = {},
 ): GenomeEvaluation {
-  // Checked here, outside the per-task catch, so that bad input is refused rather than scored.
-  checkOptimizerRole(genome);
   const cache = options.cache ?? new InstanceCache();
+  // Checked here, outside the per-task catch, so that bad input is refused rather than scored.
+  checkPlanRole(genome, plan);
+  if (isLearnerGenome(genome)) return evaluateLearnerGenome(engine, genome, genomeId, plan, { ...options, instance: (task, seed) => cache.get(task, seed) });
+  checkOptimizerRole(genome);
   const packed = options.packed === undefined ? {} : { packed: options.packed };
   const scales = options.scales === undefined || options.scales.length === 0 ? [0] : options.scales;
   let learning = options.learning;

@@ -63,7 +63,8 @@ function lossAt(tick: number): number {
   return 1.5 * 0.9 ** (tick - 1);
 }
 
-export type IgnoredInput = 'gradient' | 'parameter' | 'both';
+/** What a non-learner ignores: optimizers the gradient or the parameter; learners (src/learner/check.ts) their feedback. */
+export type IgnoredInput = 'gradient' | 'parameter' | 'both' | 'feedback';
 
 /**
  * The verdict, and when the probe ran clean the genome's functional fingerprint: a hash of its
@@ -79,6 +80,7 @@ export const NON_LEARNER_MESSAGES: Record<IgnoredInput, string> = {
   gradient: 'the update ignores the gradient',
   parameter: 'the update ignores the parameter',
   both: 'the update ignores both the gradient and the parameter',
+  feedback: 'the learner ignores its feedback: its outputs on the probes are the same with reward and errors held at 0',
 };
 
 /**

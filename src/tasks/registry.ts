@@ -13,6 +13,8 @@ import { IRIS, irisData } from './iris.ts';
 import { constantPredictorLoss, problemReferenceLoss } from './metrics.ts';
 import { SEQUENCE, SEQUENCE_MODELS, sequenceData } from './sequence.ts';
 import type { Activation, Dataset, Layer, ModelSpec } from './types.ts';
+import type { LearnerTask } from '../learner/tasks.ts';
+import { LEARNER_TASK_DEFINITIONS } from './learner.ts';
 
 /** What evaluation minimises for every task, in this order (docs/tasks.md, Metrics). */
 export const OBJECTIVES = ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'] as const;
@@ -44,7 +46,9 @@ interface Common {
 
 export type TaskInstance =
   | (Common & { kind: 'model'; model: ModelSpec; train: Dataset; validation: Dataset })
-  | (Common & { kind: 'problem'; problem: Problem });
+  | (Common & { kind: 'problem'; problem: Problem })
+  /** A learner task (learner.ts): episodes are made from `seed` and their index. */
+  | (Common & { kind: 'learner'; learner: LearnerTask; variant: string | undefined; seed: number });
 
 export interface TaskDefinition {
   name: string;
@@ -191,9 +195,19 @@ function analytic(problem: Problem): TaskDefinition {
   };
 }
 
-export const TASKS: readonly TaskDefinition[] = [
+/** The optimizer role's tasks. */
+export const OPTIMIZER_TASKS: readonly TaskDefinition[] = [
   regression, classification, iris, linreg8, glyphs, sequence, ...Object.values(PROBLEMS).map(analytic),
 ];
+
+/** Every task: the optimizer role's, then the learner role's (learner.ts). */
+export const TASKS: readonly TaskDefinition[] = [...OPTIMIZER_TASKS, ...LEARNER_TASK_DEFINITIONS];
+
+/** Whether a task reference names a learner task. */
+export function isLearnerTask(text: string): boolean {
+  const name = text.split(':')[0] as string;
+  return LEARNER_TASK_DEFINITIONS.some((t) => t.name === name);
+}
 
 export const TASK_NAMES: readonly string[] = TASKS.map((t) => t.name);
 

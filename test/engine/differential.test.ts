@@ -10,14 +10,15 @@
 // Another group runs long (150 to 400 ticks) with mostly structural effects, so that caps are hit
 // all the time and the structural history fills up (LOG_CAPACITY) and drops entries.
 //
-// The last test checks that the cases exercise the whole spec (every op, policy, no-op reason and
-// history event occurs somewhere), so that agreement means something.
+// The last test checks that the cases exercise the whole spec (every op, policy, amount, no-op
+// reason and history event occurs somewhere, and amount `modulated` is applied with a nonzero
+// neuromodulator in some dozens of cases), so that agreement means something.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import { EVENT_NAMES, NOOP_REASON_NAMES, type RunOptions } from '../../src/engine/types.ts';
 import { parseGenome } from '../../src/genome/parse.ts';
-import { EFFECT_KIND_NAMES, OP_NAMES, POLICY_NAMES, type EffectKind } from '../../src/genome/types.ts';
+import { AMOUNT_NAMES, EFFECT_KIND_NAMES, OP_NAMES, POLICY_NAMES, type EffectKind } from '../../src/genome/types.ts';
 import { extremeGenome, randomCase, Rng, type RandomCase } from './random-graph.ts';
 import { diffCosts, diffGraph, diffHistory, diffLanes, diffResult } from './reference/compare.ts';
 import { ReferenceEngine } from './reference/interpreter.ts';
@@ -61,16 +62,21 @@ const MODES: { name: string; options: RunOptions; compile: boolean }[] = [
 
 /** What the reference saw over all cases, to check that the cases cover the spec. */
 const seen = {
-  ops: new Set<string>(), policies: new Set<string>(), kinds: new Set<string>(), noops: new Set<string>(),
-  events: new Set<string>(), nonFinite: 0, ok: 0, twoD: 0, eventSized: 0, ticks: 0, dropped: 0,
+  ops: new Set<string>(), policies: new Set<string>(), kinds: new Set<string>(), amounts: new Set<string>(),
+  noops: new Set<string>(), events: new Set<string>(), nonFinite: 0, ok: 0, twoD: 0, eventSized: 0, ticks: 0,
+  dropped: 0, modulated: 0,
 };
 
 function note(c: RandomCase, ref: ReferenceEngine, status: string): void {
   for (const n of c.genome.nodes) {
     seen.ops.add(n.op);
     seen.policies.add(n.policy.kind);
-    for (const e of n.effects) seen.kinds.add(e.kind);
+    for (const e of n.effects) {
+      seen.kinds.add(e.kind);
+      seen.amounts.add(e.amount.source);
+    }
   }
+  if (ref.modulatedApplications > 0) seen.modulated++; // a `modulated` amount met M != 0
   const costs = ref.costs();
   for (const r of NOOP_REASON_NAMES) if (costs.noops[r] > 0) seen.noops.add(r);
   for (const h of ref.history()) seen.events.add(h.event);
@@ -206,6 +212,8 @@ describe('differential: reference interpreter vs engine (tiled, tiled/8, event)'
     expect([...seen.ops].sort()).toEqual([...OP_NAMES].sort());
     expect([...seen.policies].sort()).toEqual([...POLICY_NAMES].sort());
     expect([...seen.kinds].sort()).toEqual([...EFFECT_KIND_NAMES].sort());
+    expect([...seen.amounts].sort()).toEqual([...AMOUNT_NAMES].sort());
+    expect(seen.modulated).toBeGreaterThan(GRAPHS * 0.02);
     expect([...seen.noops].sort()).toEqual([...NOOP_REASON_NAMES].sort());
     expect([...seen.events].sort()).toEqual([...EVENT_NAMES].sort());
     expect(seen.nonFinite).toBeGreaterThan(0);

@@ -50,7 +50,7 @@ const at = offsets(1, 2, 2, 0);
 describe('load statuses name the record and the word', () => {
   const cases: [string, (w: Int32Array, f: Float32Array) => void, [number, number, number]][] = [
     ['magic', (w) => { w[L.H_MAGIC] = 1; }, [S.BAD_MAGIC, L.H_MAGIC, -1]],
-    ['version', (w) => { w[L.H_VERSION] = 2; }, [S.BAD_VERSION, L.H_VERSION, -1]],
+    ['version', (w) => { w[L.H_VERSION] = L.LAYOUT_VERSION + 1; }, [S.BAD_VERSION, L.H_VERSION, -1]],
     ['a cap over the hard limit', (w) => { w[L.H_CAP_EDGES] = L.MAX_EDGES + 1; }, [S.BAD_HEADER, L.H_CAP_EDGES, -1]],
     ['a count over its cap', (w) => { w[L.H_CAP_NODES] = 1; }, [S.BAD_HEADER, L.H_NODE_COUNT, -1]],
     ['maxDelay over the limit', (w) => { w[L.H_MAX_DELAY] = L.MAX_DELAY + 1; }, [S.BAD_HEADER, L.H_MAX_DELAY, -1]],

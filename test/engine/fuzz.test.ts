@@ -3,6 +3,7 @@
 // randomly corrupted packed buffers fed straight to loadPacked. Nothing may trap (the host reports a
 // trap as {status: 'trapped'} or TRAPPED), the heap stays within a bound computed from the caps, L and
 // maxDelay, the counts never exceed the caps, and the graph the engine leaves is still a valid genome.
+// The random graphs include modulatory nodes and effects whose amount reads the neuromodulator.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine, TRAPPED } from '../../src/engine/engine.ts';
@@ -102,6 +103,9 @@ function exercise(engine: Engine, rng: Rng, inSlots: number, ticks: number): str
   return null;
 }
 
+/** Random graphs with a modulatory node (op modulate, not an input) and with it an amount `modulated`. */
+const modulation = { nodes: 0, both: 0 };
+
 function fuzzGraph(engine: Engine, seed: number): string | null {
   const structural = seed % 2 === 0;
   const c = randomCase(seed, { min: 0, max: 0 }, {
@@ -113,6 +117,10 @@ function fuzzGraph(engine: Engine, seed: number): string | null {
   if (rng.chance(0.15)) {
     extremeGenome(rng, g, { keys: true });
     parseGenome(JSON.parse(JSON.stringify(g))); // still valid
+  }
+  if (g.nodes.some((n) => n.op === 'modulate' && n.role !== 'input')) {
+    modulation.nodes++;
+    if (g.nodes.some((n) => n.effects.some((e) => e.amount.source === 'modulated'))) modulation.both++;
   }
   engine.load(g, c.groups, randomOptions(rng));
   const heapAtLoad = engine.heapBytes();
@@ -259,6 +267,10 @@ describe('fuzz: the engine never traps and stays within its caps', () => {
   for (let start = 0; start < CORRUPTED; start += CORRUPT_CHUNK) {
     it(`corrupted packed buffers ${start}..${start + CORRUPT_CHUNK - 1}`, () => check('packed', range(start, CORRUPT_CHUNK), (s) => fuzzPacked(engine, s)));
   }
+  it('the random graphs often have modulatory nodes, and amounts that read M with them', () => {
+    expect(modulation.nodes).toBeGreaterThan(GRAPHS * 0.05);
+    expect(modulation.both).toBeGreaterThan(GRAPHS * 0.04);
+  });
   it('corrupted buffers are both refused and accepted often enough to test both paths', () => {
     const ok = statuses.get(S.OK) ?? 0;
     expect(ok).toBeGreaterThan(CORRUPTED * 0.05);

@@ -1,8 +1,9 @@
 // A seeded generator of random valid genomes, lane groups and per-tick inputs for the differential and
 // fuzz tests. It has its own PRNG (splitmix32), never Math.random, so a seed names a case for ever.
 // The graphs exercise every op, policy, emit mode and effect setting of docs/engine.md: cycles through
-// delayed edges, disabled edges, scalar and lane inputs, 2-D groups, refractory counts and caps small
-// enough to be hit; parameters are mostly valid and values mostly finite so that effects often succeed.
+// delayed edges, disabled edges, scalar and lane inputs, 2-D groups, refractory counts, modulatory
+// nodes and caps small enough to be hit; parameters are mostly valid and values mostly finite so
+// that effects often succeed.
 
 import {
   AMOUNT_NAMES, CHANGE_NAMES, EFFECT_KIND_NAMES, OP_NAMES, SELECT_NAMES,

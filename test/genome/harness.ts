@@ -7,6 +7,7 @@ import { pack, unpack } from '../../src/genome/pack.ts';
 import { parseGenome } from '../../src/genome/parse.ts';
 import type { Genome } from '../../src/genome/types.ts';
 import { checkOptimizerRole } from '../../src/optimizer/role.ts';
+import { checkLearnerRole, LEARNER_INPUTS } from '../../src/learner/role.ts';
 import { SEEDS } from '../../src/seeds/index.ts';
 
 export const seedGenomes = (): Genome[] => SEEDS.map((s) => s.build());
@@ -48,11 +49,14 @@ export function childProblem(child: Genome, codecs = true): string | null {
   try {
     if (!same(parseGenome(child), child)) return 'parseGenome changes it';
     if (hasNegativeZero(child)) return `-0 at ${negativeZeros(child).join(', ')}`;
-    checkOptimizerRole(child);
+    if (child.inputs[0]?.name === LEARNER_INPUTS[0]?.name) checkLearnerRole(child);
+    else checkOptimizerRole(child);
     if (!codecs) return null;
     if (!same(genomeFromJSON(genomeToJSON(child)), child)) return 'JSON changes it';
     if (!same(genomeFromMsgpack(genomeToMsgpack(child)), child)) return 'msgpack changes it';
-    if (!same(unpack(pack(child), child).genome, child)) return 'pack/unpack changes it';
+    // The packed layout has no IO coding (the engine never sees it): the pool sends it beside.
+    const unpacked = unpack(pack(child), child).genome;
+    if (!same(child.coding === undefined ? unpacked : { ...unpacked, coding: child.coding }, child)) return 'pack/unpack changes it';
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

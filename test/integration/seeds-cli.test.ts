@@ -81,6 +81,9 @@ describe('l2l eval', () => {
     const tasks = 'regression, classification, iris, linreg-8, glyphs, sequence, quadratic, quadratic-noisy, quadratic-split, rosenbrock';
     expect(await l2l('eval', 'seed:adam', '--task', 'mnist')).toMatchObject({ code: 2, stderr: `l2l: --task must be one of ${tasks} (got "mnist")\n` });
     expect(await l2l('eval', 'seed:adam')).toMatchObject({ code: 2, stderr: `l2l: --task is required (${tasks})\n` });
+    expect(await l2l('eval', 'seed:adam', '--task', 'bandit')).toMatchObject({
+      code: 2, stderr: 'l2l: --task must be an optimizer task (l2l eval trains with optimizer genomes; learner tasks are for l2l evolve --role learner, docs/learner.md) (got "bandit")\n',
+    });
     expect(await l2l('eval', '--task', 'quadratic')).toMatchObject({ code: 2, stderr: 'l2l: genome is required: l2l eval <genome> --task NAMES [options]\n' });
   });
 

@@ -11,7 +11,7 @@ import { readsSlot, SLOT } from '../../src/optimizer/role.ts';
 import { CURVATURE_WORK, DEFAULT_WORK_LIMIT } from '../../src/tasks/limits.ts';
 import { evaluateGenome, makePlan, parameterCount, runTask, workBudget } from '../../src/tasks/evaluate.ts';
 import { PENALTY } from '../../src/tasks/metrics.ts';
-import { buildTask, parseTaskRef, TASKS, type TaskInstance } from '../../src/tasks/registry.ts';
+import { buildTask, OPTIMIZER_TASKS, parseTaskRef, type TaskInstance } from '../../src/tasks/registry.ts';
 import { modelGroups } from '../../src/tasks/train.ts';
 import { selectionHeavyGenome, sweepHeavyGenome } from './slow-genomes.ts';
 
@@ -35,6 +35,7 @@ function run(genome: Genome, task: string, workLimit = DEFAULT_WORK_LIMIT) {
 
 /** The work of one tick of `genome` on `instance`'s lanes with no budget (every tick of these costs the same). */
 function workPerTick(genome: Genome, instance: TaskInstance): number {
+  if (instance.kind === 'learner') throw new Error('an optimizer task is needed here');
   const groups = instance.kind === 'problem' ? instance.problem.groups : modelGroups(instance.model);
   engine.load(genome, groups, { seed: 1 });
   engine.input(0).fill(0.5);
@@ -109,7 +110,7 @@ describe('over_budget', () => {
 
 describe('the seeds', () => {
   it('use a small share of the default budget on every registry task', () => {
-    const tasks = TASKS.flatMap((t) => [t.name, ...t.variants.map((v) => `${t.name}:${v}`)]);
+    const tasks = OPTIMIZER_TASKS.flatMap((t) => [t.name, ...t.variants.map((v) => `${t.name}:${v}`)]);
     let costliest = 0;
     for (const seed of SEEDS) {
       const e = evaluateGenome(engine, seed.build(), 0, makePlan(1, 0, tasks));

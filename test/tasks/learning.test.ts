@@ -70,6 +70,7 @@ describe('the learning check', () => {
       gradient: 'the update ignores the gradient',
       parameter: 'the update ignores the parameter',
       both: 'the update ignores both the gradient and the parameter',
+      feedback: 'the learner ignores its feedback: its outputs on the probes are the same with reward and errors held at 0',
     });
   });
 

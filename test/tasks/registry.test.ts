@@ -1,12 +1,16 @@
 // The task registry and the seed hashes: references, settings, instances, derived seeds.
 import { describe, expect, it } from 'vitest';
 import { makePlan, parameterCount } from '../../src/tasks/evaluate.ts';
-import { buildTask, OBJECTIVES, parseTaskRef, taskSettings, TASK_NAMES, TASKS } from '../../src/tasks/registry.ts';
+import { buildTask, OBJECTIVES, OPTIMIZER_TASKS, parseTaskRef, taskSettings, TASK_NAMES, TASKS } from '../../src/tasks/registry.ts';
+import { LEARNER_TASKS } from '../../src/learner/tasks.ts';
 import { dataSeed, episodeSeed, hashString, hashWords } from '../../src/tasks/seeds.ts';
 
 describe('task registry', () => {
   it('lists the tasks of issue 4 with description, objectives and defaults', () => {
-    expect(TASK_NAMES).toEqual(['regression', 'classification', 'iris', 'linreg-8', 'glyphs', 'sequence', 'quadratic', 'quadratic-noisy', 'quadratic-split', 'rosenbrock']);
+    expect(OPTIMIZER_TASKS.map((t) => t.name)).toEqual(['regression', 'classification', 'iris', 'linreg-8', 'glyphs', 'sequence', 'quadratic', 'quadratic-noisy', 'quadratic-split', 'rosenbrock']);
+    // Then the learner role's (src/learner/tasks.ts), each once.
+    expect(TASK_NAMES.slice(OPTIMIZER_TASKS.length)).toEqual(LEARNER_TASKS.map((t) => t.name));
+    expect(new Set(TASK_NAMES).size).toBe(TASK_NAMES.length);
     for (const t of TASKS) {
       expect(t.description.length).toBeGreaterThan(10);
       expect(t.objectives).toEqual(OBJECTIVES);

@@ -25,7 +25,7 @@ describe('parseGenome', () => {
 
   it('rejects an unknown op, naming the field', () => {
     const g = withChange((j) => { j.nodes[1].op = 'softplus'; });
-    expect(() => parseGenome(g)).toThrow('nodes[1].op must be one of identity, add, sub, mul, div, neg, abs, sign, square, sqrt, rsqrt, pow, exp, log, tanh, sigmoid, relu, min, max, clamp, gt, ge, eq, select, every, const, rsum, rmean, rnorm, rmaxabs, rrms, rowmean, colmean (got "softplus")');
+    expect(() => parseGenome(g)).toThrow('nodes[1].op must be one of identity, add, sub, mul, div, neg, abs, sign, square, sqrt, rsqrt, pow, exp, log, tanh, sigmoid, relu, min, max, clamp, gt, ge, eq, select, every, const, rsum, rmean, rnorm, rmaxabs, rrms, rowmean, colmean, modulate (got "softplus")');
   });
 
   it('rejects an out-of-range port', () => {

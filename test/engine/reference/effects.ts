@@ -1,7 +1,9 @@
 // The effects step (docs/engine.md, One tick step 2 and Effects): the firing list's nodes apply their
 // effects in sweep order; each (effect, target) pair is one application, counted against the tick's
 // capApplications, that either succeeds or is a no-op with a reason; successful structural,
-// categorical and effect-list changes are logged to the structural history.
+// categorical and effect-list changes are logged to the structural history. Amount `modulated`
+// multiplies `product` by the tick's neuromodulator M (neuromodulator below, docs/engine.md
+// Neuromodulator), which the interpreter computes after the sweep and before this step.
 
 import {
   EFFECT_KIND_NAMES, OP_NAMES, POLICY_NAMES, type EffectKind,
@@ -33,6 +35,10 @@ export interface EffectContext {
   history: HistoryEntry[];
   /** Entries not kept once the history holds LOG_CAPACITY. */
   dropped: number;
+  /** The neuromodulator M of this tick. */
+  modulator: number;
+  /** Applications over the run whose amount was `modulated` with M nonzero (for coverage checks). */
+  modulated: number;
 }
 
 /** Runs the effects of the firing list (node keys in sweep order, with their mean activation). */
@@ -75,7 +81,8 @@ function applyEffect(ctx: EffectContext, actor: NodeState, fx: EffectState, posi
       ctx.applications += 1;
       ctx.applied += 1;
       const src = 'edge' in target ? mean(ctx, target.edge.source) : mean(ctx, target.node.key);
-      const reason = applyOne(ctx, actor, fx, target, amount(fx, act, src));
+      if (fx.source === 'modulated' && ctx.modulator !== 0) ctx.modulated += 1;
+      const reason = applyOne(ctx, actor, fx, target, amount(ctx, fx, act, src));
       if (reason !== null) ctx.noops[reason] += 1;
     }
     if (!ctx.graph.nodes.has(actor.key)) return; // it deleted itself: it stops at once
@@ -91,13 +98,24 @@ function mean(ctx: EffectContext, key: number): number {
   return f32(sum / ctx.lanes);
 }
 
-function amount(fx: EffectState, act: number, src: number): number {
+/**
+ * The neuromodulator M of tick ctx.t: the float64 sum of mean(n) over the modulatory nodes (op
+ * modulate, not input nodes) in ascending key order, rounded once to float32; 0 when there is none.
+ */
+export function neuromodulator(ctx: EffectContext): number {
+  let sum = 0;
+  for (const n of ctx.graph.sortedNodes()) if (n.op === 'modulate' && n.role !== 'input') sum += mean(ctx, n.key);
+  return f32(sum);
+}
+
+function amount(ctx: EffectContext, fx: EffectState, act: number, src: number): number {
   const s = fx.scale;
   switch (fx.source) {
     case 'const': return s;
     case 'activation': return f32(s * act);
     case 'source': return f32(s * src);
     case 'product': return f32(f32(s * act) * src);
+    case 'modulated': return f32(f32(f32(s * act) * src) * ctx.modulator);
   }
 }
 

@@ -1,7 +1,8 @@
 // ReferenceEngine: docs/engine.md in plain TypeScript, obviously correct rather than fast. One tick is
 // the sweep (ports, ops, firing, outputs, edge usage, costs), then the effects step, and the schedule
-// (sweep order and widths) is simply recomputed from the graph at the start of every tick. Its API
-// mirrors the real engine's host bridge (src/engine/engine.ts).
+// (sweep order and widths) is simply recomputed from the graph at the start of every tick. Between
+// the two it computes the tick's neuromodulator M from the modulatory nodes' mean outputs, which the
+// effects read (amount `modulated`). Its API mirrors the real engine's host bridge (src/engine/engine.ts).
 
 import {
   EDGE_WORDS, EFFECT_WORDS, HEADER_WORDS, NODE_WORDS,
@@ -10,7 +11,7 @@ import {
   NOOP_REASON_NAMES, type Costs, type HistoryEntry, type NoopReason, type RunResult,
 } from '../../../src/engine/types.ts';
 import type { EdgeGene, Genome, LaneGroup, NodeGene } from '../../../src/genome/types.ts';
-import { applyEffects, type EffectContext } from './effects.ts';
+import { applyEffects, neuromodulator, type EffectContext } from './effects.ts';
 import { fire } from './firing.ts';
 import { Hash } from './hash.ts';
 import { evaluateOp } from './ops.ts';
@@ -40,7 +41,7 @@ export class ReferenceEngine {
     this.ledger = {
       graph: this.state, t: 0, hash: this.hash, lanes: this.lanes, applications: 0, applied: 0, effectSearch: 0,
       noops: Object.fromEntries(NOOP_REASON_NAMES.map((r) => [r, 0])) as Record<NoopReason, number>,
-      history: [], dropped: 0,
+      history: [], dropped: 0, modulator: 0, modulated: 0,
     };
   }
 
@@ -117,6 +118,8 @@ export class ReferenceEngine {
 
     this.ledger.t = t;
     this.ledger.applications = 0;
+    // M is complete once the sweep is: computed before the first effect, fixed for the step.
+    this.ledger.modulator = neuromodulator(this.ledger);
     applyEffects(this.ledger, firing);
     return null;
   }
@@ -172,6 +175,16 @@ export class ReferenceEngine {
 
   get historyDropped(): number {
     return this.ledger.dropped;
+  }
+
+  /** The neuromodulator M of the last tick whose effects step ran (0 before the first). */
+  get modulator(): number {
+    return this.ledger.modulator;
+  }
+
+  /** Effect applications so far whose amount was `modulated` while M was nonzero. */
+  get modulatedApplications(): number {
+    return this.ledger.modulated;
   }
 
   /** The current graph (nodes and edges sorted by key) and each edge's usage by key. */

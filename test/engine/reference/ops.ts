@@ -50,6 +50,7 @@ function elementwise(op: OpName, x: number, y: number, z: number, a0: number, a1
       return t % k === 0 ? 1 : 0;
     }
     case 'const': return a0;
+    case 'modulate': return x;
     default: throw new Error(`reference: ${op} is not elementwise`);
   }
 }

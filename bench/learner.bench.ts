@@ -38,8 +38,8 @@ const list = (name: string, fallback: number[]): number[] => (process.env[name] 
 const RUN_SEEDS = list('LEARNER_SEEDS', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 const POPULATION = Number(process.env.LEARNER_POPULATION ?? 48);
 const GENERATIONS = Number(process.env.LEARNER_GENERATIONS ?? 25);
-/** Seed learners timed: a rate learner and, where there is one, a spiking learner. */
-const TIMED = (process.env.LEARNER_TIMED ?? 'neuromodulated,abcd,delta').split(',');
+/** Seed learners timed: a spiking learner (R-STDP, 6 ticks per step), a rate learner (neuromodulated Hebbian) and the delta rule. */
+const TIMED = (process.env.LEARNER_TIMED ?? 'rstdp,neuromodulated,delta').split(',');
 const root = new URL('../', import.meta.url);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 

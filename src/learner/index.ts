@@ -7,6 +7,7 @@ import { bcmLearner, ojaLearner } from './seeds-hebbian.ts';
 import { abcdLearner, neuromodulatedLearner } from './seeds-neuromod.ts';
 import { rstdpLearner, stdpLearner } from './seeds-spiking.ts';
 import { brcLearner, reservoirLearner } from './seeds-memory.ts';
+import { sarsaLearner } from './seeds-sarsa.ts';
 
 export interface LearnerSeed {
   readonly name: string;
@@ -16,6 +17,7 @@ export interface LearnerSeed {
 export const LEARNER_SEEDS: readonly LearnerSeed[] = [
   { name: 'static', build: () => staticLearner() },
   { name: 'delta', build: () => deltaLearner() },
+  { name: 'sarsa', build: () => sarsaLearner() },
   { name: 'oja', build: () => ojaLearner() },
   { name: 'bcm', build: () => bcmLearner() },
   { name: 'abcd', build: () => abcdLearner() },

@@ -5,6 +5,8 @@
 // action is tried before its value falls), moved towards each reward by a learning rate, the best
 // value chosen (with exploration at rate epsilon, ties at random). Its learning rate tuned over a grid on training
 // seeds is the "tuned hand-written agent" upper bound evolved learners are compared with.
+// meanScore and tune are the scoring and grid-tuning helpers every reference agent uses
+// (rule-agents.ts, cogmap-agents.ts).
 
 import { createRng, type Rng } from '../util/rng.ts';
 import { argmax, type Observation, type LearnerEnv } from './env.ts';
@@ -61,18 +63,31 @@ export function deltaAgent(actions: number, alpha: number, epsilon: number, seed
   };
 }
 
+/** An agent's rng seed for an episode seed (a stream apart from the episode's own). */
+export const agentSeed = (seed: number): number => seed ^ 0x5bd1e995;
+
+/** The mean score of `agent` (made for each episode and its seed) over the episodes of `seeds`. */
+export function meanScore(make: (seed: number) => LearnerEnv, agent: (env: LearnerEnv, seed: number) => Agent, seeds: readonly number[]): number {
+  let sum = 0;
+  for (const seed of seeds) {
+    const env = make(seed);
+    sum += runAgent(env, agent(env, seed));
+  }
+  return sum / seeds.length;
+}
+
+/** The score of every setting in `grid` (`score(setting)`, a mean over training seeds), and the best (the first of equals). */
+export function tune<P>(grid: readonly P[], score: (setting: P) => number): { best: P; score: number; scores: number[] } {
+  if (grid.length === 0) throw new RangeError('tune needs a non-empty grid');
+  const scores = grid.map(score);
+  const i = argmax(scores);
+  return { best: grid[i] as P, score: scores[i] as number, scores };
+}
+
 /** The mean score of the delta rule over `seeds` for each learning rate, and the best rate. */
 export function tuneDelta(
   make: (seed: number) => LearnerEnv, seeds: readonly number[], alphas: readonly number[], epsilon: number,
 ): { alpha: number; score: number; scores: number[] } {
-  const scores = alphas.map((alpha) => {
-    let sum = 0;
-    for (const seed of seeds) {
-      const env = make(seed);
-      sum += runAgent(env, deltaAgent(env.actions, alpha, epsilon, seed ^ 0x5bd1e995));
-    }
-    return sum / seeds.length;
-  });
-  const best = argmax(scores);
-  return { alpha: alphas[best] as number, score: scores[best] as number, scores };
+  const { best, score, scores } = tune(alphas, (alpha) => meanScore(make, (env, seed) => deltaAgent(env.actions, alpha, epsilon, agentSeed(seed)), seeds));
+  return { alpha: best, score, scores };
 }

@@ -27,20 +27,8 @@
 // at 4 items, 0.941 at 6, 0.782 at 12, 0.694 at 16; 0/1 cues are harder for it (0.710 at 8 items).
 
 import { createRng, type Rng } from '../util/rng.ts';
-import type { LearnerEnv, Observation } from './env.ts';
+import { permutation, type LearnerEnv, type Observation } from './env.ts';
 import { LEARNER_CHANNELS, LEARNER_OUTPUTS } from './role.ts';
-
-/** A uniformly random permutation of 0 .. n - 1 (Fisher-Yates). */
-export function permutation(rng: Rng, n: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i] as number;
-    p[i] = p[j] as number;
-    p[j] = t;
-  }
-  return p;
-}
 
 /**
  * `count` random patterns of `width` bits, distinct from each other and from those in `seen` (a

@@ -17,8 +17,8 @@
 // Niv & Dayan 2005). Delayed alternation needs none: the history delta rule learns it.
 
 import { createRng } from '../util/rng.ts';
-import { argmax, type LearnerEnv, type Observation } from './env.ts';
-import { runAgent, type Agent } from './agents.ts';
+import { argmax, type Observation } from './env.ts';
+import type { Agent } from './agents.ts';
 
 /** The state a tabular delta rule keys its values by (see the header). */
 export type StateKind = 'stimulus' | 'history';
@@ -161,23 +161,4 @@ export function devaluationModelAgent(): Agent {
       return responded ? 1 : 0;
     },
   };
-}
-
-/** The mean score of `agentFor` over `seeds` (agent seed: the episode seed ^ 0x5bd1e995). */
-export function meanScore(make: (seed: number) => LearnerEnv, seeds: readonly number[], agentFor: (env: LearnerEnv, seed: number) => Agent): number {
-  let sum = 0;
-  for (const seed of seeds) {
-    const env = make(seed);
-    sum += runAgent(env, agentFor(env, seed ^ 0x5bd1e995));
-  }
-  return sum / seeds.length;
-}
-
-/** The mean score over `seeds` of the agent at each setting of `grid`, and the best setting (the first of equals). */
-export function tuneAgent<P>(
-  make: (seed: number) => LearnerEnv, seeds: readonly number[], grid: readonly P[], agentFor: (env: LearnerEnv, setting: P, seed: number) => Agent,
-): { setting: P; score: number; scores: number[] } {
-  const scores = grid.map((setting) => meanScore(make, seeds, (env, seed) => agentFor(env, setting, seed)));
-  const best = argmax(scores);
-  return { setting: grid[best] as P, score: scores[best] as number, scores };
 }

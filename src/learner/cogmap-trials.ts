@@ -8,7 +8,7 @@
 // scored decisions.
 
 import type { Rng } from '../util/rng.ts';
-import type { LearnerEnv, Observation } from './env.ts';
+import { shuffleInPlace, type LearnerEnv, type Observation } from './env.ts';
 
 /** Throws a RangeError unless `value` is an integer of at least `min`. */
 export function checkInteger(name: string, value: number, min: number): void {
@@ -30,12 +30,7 @@ export function balanced(rng: Rng, n: number): Uint8Array {
   const values = new Uint8Array(n);
   const ones = Math.floor(n / 2) + (n % 2 === 1 ? rng.int(2) : 0);
   values.fill(1, 0, ones);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const v = values[i] as number;
-    values[i] = values[j] as number;
-    values[j] = v;
-  }
+  shuffleInPlace(rng, values);
   return values;
 }
 

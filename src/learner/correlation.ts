@@ -30,8 +30,7 @@
 // the correlated group and not the other (the oracle's actions carry nothing here).
 
 import { createRng } from '../util/rng.ts';
-import { permutation } from './association.ts';
-import type { LearnerEnv, Observation } from './env.ts';
+import { permutation, type LearnerEnv, type Observation } from './env.ts';
 import { LEARNER_CHANNELS } from './role.ts';
 
 export interface CorrelationSettings {

@@ -80,6 +80,26 @@ export function drawBlocks(rng: Rng, trials: number, minBlock: number, maxBlock:
   return states;
 }
 
+/**
+ * Shuffles `values` in place, uniformly (Fisher & Yates; Durstenfeld 1964, Algorithm 235): for i
+ * from n - 1 down to 1, j = rng.int(i + 1), swap values i and j (n - 1 draws).
+ */
+export function shuffleInPlace<T>(rng: Rng, values: { length: number; [i: number]: T }): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = values[i] as T;
+    values[i] = values[j] as T;
+    values[j] = t;
+  }
+}
+
+/** A uniformly random permutation of 0 .. n - 1 (shuffleInPlace of 0 .. n - 1). */
+export function permutation(rng: Rng, n: number): Int32Array {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  shuffleInPlace(rng, p);
+  return p;
+}
+
 /** How many times a per-trial state changes from one trial to the next. */
 export function changes(states: Uint8Array): number {
   let n = 0;

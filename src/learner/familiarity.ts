@@ -33,8 +33,8 @@
 // 0.605: with 8 channels a decaying outer-product memory holds few items.
 
 import { createRng } from '../util/rng.ts';
-import { freshPatterns, permutation, writePattern } from './association.ts';
-import type { LearnerEnv, LearnerTaskKind, Observation } from './env.ts';
+import { freshPatterns, writePattern } from './association.ts';
+import { permutation, type LearnerEnv, type LearnerTaskKind, type Observation } from './env.ts';
 import { LEARNER_CHANNELS } from './role.ts';
 
 export interface FamiliaritySettings {

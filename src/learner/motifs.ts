@@ -51,6 +51,20 @@ export function plasticSynapse(b: LearnerBuilder, id: string, x: Ref, w0: number
   return { weight, delta, out };
 }
 
+/**
+ * The action taken between two values, as the runner takes it (the higher, ties to action 0), one-hot:
+ * `${id}0` = [q0 >= q1] (a ge node) and `${id}1` = 1 - `${id}0`. Returns the two.
+ */
+export function greedyChoice(b: LearnerBuilder, id: string, q0: Ref, q1: Ref): [Ref, Ref] {
+  const c0 = b.node(`${id}0`, 'ge');
+  b.edge(q0, c0, 0);
+  b.edge(q1, c0, 1);
+  const c1 = b.node(`${id}1`, 'identity');
+  b.edge(b.constant(1), c1, 0, 1);
+  b.edge(c0, c1, 0, -1);
+  return [c0, c1];
+}
+
 /** A sum of refs with weights into a fresh identity node. */
 export function sum(b: LearnerBuilder, id: string, terms: readonly (readonly [Ref, number])[]): Ref {
   const s = b.node(id, 'identity');

@@ -33,29 +33,11 @@
 // on held-out seeds are in the task files' headers.
 
 import { createRng, type Rng } from '../util/rng.ts';
-import { runAgent, type Agent } from './agents.ts';
+import { agentSeed, meanScore, tune, type Agent } from './agents.ts';
 import { ASSOCIATION_DEFAULTS, associationTask, type AssociationSettings } from './association.ts';
-import { argmax, type LearnerEnv, type Observation } from './env.ts';
+import { argmax, type Observation } from './env.ts';
 import { FAMILIARITY_DEFAULTS, familiarityTask, type FamiliaritySettings } from './familiarity.ts';
 import { RULE_DEFAULTS, RULES, ruleTask, TRAINING_RULES, type RuleSettings } from './rules.ts';
-
-/** The mean score of `agent` over the episodes of `seeds`. */
-export function meanScore(make: (seed: number) => LearnerEnv, agent: (env: LearnerEnv, seed: number) => Agent, seeds: readonly number[]): number {
-  let sum = 0;
-  for (const seed of seeds) {
-    const env = make(seed);
-    sum += runAgent(env, agent(env, seed));
-  }
-  return sum / seeds.length;
-}
-
-/** The score of every setting in `grid` (`score(setting)`, a mean over training seeds), and the best (the first of equals). */
-export function tune<P>(grid: readonly P[], score: (setting: P) => number): { best: P; score: number; scores: number[] } {
-  if (grid.length === 0) throw new RangeError('tune needs a non-empty grid');
-  const scores = grid.map(score);
-  const i = argmax(scores);
-  return { best: grid[i] as P, score: scores[i] as number, scores };
-}
 
 /** A random pick among the indices of the largest values (ties at random). */
 function pickBest(values: ArrayLike<number>, from: number, count: number, rng: Rng): number {
@@ -80,65 +62,71 @@ function readRuleStep(o: Observation): 'first' | 'second' | 'go' | 'blank' {
   return (o.channels[0] as number) > 0 || (o.channels[1] as number) > 0 ? 'second' : 'blank';
 }
 
-/** The tabular delta rule over (s1, s2) and the answer (see the header). */
-export function tabularRuleAgent(alpha: number, initial: number, seed: number): Agent {
-  const rng = createRng(seed);
-  const q = new Float64Array(8).fill(initial); // (2 s1 + s2) * 2 + answer
+/**
+ * The trial walk the rule agents share: `feedback` sees every observation first (the reward of the
+ * last answer arrives at the step after it); the stimuli s1 and s2 (1: B, 0: A) are read from the
+ * trial's first and second stimulus steps, and at the go step `answer` gives the answer for the pair
+ * 2 s1 + s2. Every other step is answered 0.
+ */
+function pairAgent(feedback: (o: Observation) => void, answer: (pair: number) => number): Agent {
   let s1 = 0;
   let s2 = 0;
-  let pending = -1;
   return {
     act(o) {
-      if (pending >= 0) {
-        q[pending] = (q[pending] as number) + alpha * (o.reward - (q[pending] as number));
-        pending = -1;
-      }
+      feedback(o);
       const step = readRuleStep(o);
       const b = (o.channels[1] as number) > (o.channels[0] as number) ? 1 : 0;
       if (step === 'first') s1 = b;
       else if (step === 'second') s2 = b;
-      else if (step === 'go') {
-        const pair = 2 * s1 + s2;
-        const a = pickBest(q, 2 * pair, 2, rng);
-        pending = 2 * pair + a;
-        return a;
-      }
+      else if (step === 'go') return answer(2 * s1 + s2);
       return 0;
     },
   };
+}
+
+/** The tabular delta rule over (s1, s2) and the answer (see the header). */
+export function tabularRuleAgent(alpha: number, initial: number, seed: number): Agent {
+  const rng = createRng(seed);
+  const q = new Float64Array(8).fill(initial); // (2 s1 + s2) * 2 + answer
+  let pending = -1;
+  return pairAgent(
+    (o) => {
+      if (pending >= 0) {
+        q[pending] = (q[pending] as number) + alpha * (o.reward - (q[pending] as number));
+        pending = -1;
+      }
+    },
+    (pair) => {
+      const a = pickBest(q, 2 * pair, 2, rng);
+      pending = 2 * pair + a;
+      return a;
+    },
+  );
 }
 
 /** The ideal observer of the rule family (see the header). */
 export function idealRuleAgent(seed: number): Agent {
   const rng = createRng(seed);
   let alive = Object.values(RULES);
-  let s1 = 0;
-  let s2 = 0;
   let asked = -1; // the pair of the last answer, until its reward is seen
   let answered = 0;
-  return {
-    act(o) {
+  return pairAgent(
+    (o) => {
       if (asked >= 0) {
         const truth = o.reward === 1 ? answered : 1 - answered;
         const pair = asked;
         alive = alive.filter((rule) => rule[pair] === truth);
         asked = -1;
       }
-      const step = readRuleStep(o);
-      const b = (o.channels[1] as number) > (o.channels[0] as number) ? 1 : 0;
-      if (step === 'first') s1 = b;
-      else if (step === 'second') s2 = b;
-      else if (step === 'go') {
-        const pair = 2 * s1 + s2;
-        const votes = Float64Array.of(0, 0);
-        for (const rule of alive) votes[rule[pair] as number] = (votes[rule[pair] as number] as number) + 1;
-        answered = pickBest(votes, 0, 2, rng);
-        asked = pair;
-        return answered;
-      }
-      return 0;
     },
-  };
+    (pair) => {
+      const votes = Float64Array.of(0, 0);
+      for (const rule of alive) votes[rule[pair] as number] = (votes[rule[pair] as number] as number) + 1;
+      answered = pickBest(votes, 0, 2, rng);
+      asked = pair;
+      return answered;
+    },
+  );
 }
 
 /** The outer-product associative memory learning from the error slots (see the header). */
@@ -197,9 +185,6 @@ export function familiarityAgent(width: number, decay: number, threshold: number
 export const RULE_AGENT_GRID = [0.1, 0.5, 1].flatMap((alpha) => [0, 0.5, 1].map((initial) => ({ alpha, initial })));
 export const ASSOCIATION_ETAS = [0.005, 0.02, 0.05, 0.125, 0.3];
 export const FAMILIARITY_GRID = [0.7, 0.8, 0.85, 0.9].flatMap((decay) => [0.8, 0.9, 1, 1.1, 1.2, 1.3].map((threshold) => ({ decay, threshold })));
-
-/** The tabular agent's rng seed for an episode seed (apart from the episode's own stream). */
-export const agentSeed = (seed: number): number => seed ^ 0x5bd1e995;
 
 /** The mean score of the tabular rule agent at `p` over `rules` and `seeds`. */
 export function ruleFamilyScore(p: { alpha: number; initial: number }, rules: readonly string[], seeds: readonly number[], settings: RuleSettings = RULE_DEFAULTS): number {

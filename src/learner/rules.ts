@@ -36,8 +36,7 @@
 // 1. With penalty 0 the same, once the tabular values start at 0.5 (at 0: 0.900).
 
 import { createRng } from '../util/rng.ts';
-import { permutation } from './association.ts';
-import type { LearnerEnv, Observation } from './env.ts';
+import { permutation, type LearnerEnv, type Observation } from './env.ts';
 
 /** A rule's answer (0 false, 1 true) to each stimulus pair, indexed 2 s1 + s2 with A = 0, B = 1: [AA, AB, BA, BB]. */
 export type TruthTable = readonly [number, number, number, number];

@@ -60,6 +60,9 @@ export function runLearner(engine: Engine, genome: Genome, env: LearnerEnv, opti
     inputs = LEARNER_INPUTS.map((_, slot) => engine.input(slot));
     outputs = Array.from({ length: env.actions }, (_, k) => engine.output(k));
   };
+  // With every slot by value and every output read at the last tick, a step's inputs are the same
+  // at each of its ticks and only the last tick's outputs count: the step runs in one engine call.
+  const stride = coding.encoders.every((e) => e === 'value') && coding.decoders.every((d) => d === 'value') ? ticks : 1;
   const slotValues = new Float64Array(LEARNER_INPUTS.length);
   const ticksOut = Array.from({ length: env.actions }, () => new Float32Array(ticks));
   const actions: number[] = [];
@@ -75,17 +78,17 @@ export function runLearner(engine: Engine, genome: Genome, env: LearnerEnv, opti
     slotValues[LEARNER_SLOT.learning] = o.learning;
     slotValues[LEARNER_SLOT.trialStart] = o.trialStart;
     slotValues[LEARNER_SLOT.one] = 1;
-    for (let i = 0; i < ticks; i++) {
+    for (let i = 0; i < ticks; i += stride) {
       fresh();
       for (let slot = 0; slot < inputs.length; slot++) {
         (inputs[slot] as Float32Array)[0] = encode(coding.encoders[slot] ?? 'value', slotValues[slot] as number, i, ticks);
       }
-      const run = engine.run(1);
+      const run = engine.run(stride);
       if (run.status === 'non-finite') { status = 'non_finite'; break episode; }
       if (run.status === 'work-limit') { status = 'work_limit'; break episode; }
       if (run.status !== 'ok') throw new Error(`the learner stopped: ${run.status}`);
       fresh();
-      for (let k = 0; k < env.actions; k++) (ticksOut[k] as Float32Array)[i] = (outputs[k] as Float32Array)[0] as number;
+      for (let k = 0; k < env.actions; k++) (ticksOut[k] as Float32Array)[i + stride - 1] = (outputs[k] as Float32Array)[0] as number;
     }
     const preferences = new Float32Array(env.actions);
     for (let k = 0; k < env.actions; k++) preferences[k] = decode(coding.decoders[k] ?? 'value', ticksOut[k] as Float32Array);

@@ -40,6 +40,7 @@
 import type { Genome } from '../genome/types.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import { LearnerBuilder, type Ref } from './build.ts';
+import { greedyChoice } from './motifs.ts';
 import { LEARNER_CHANNELS } from './role.ts';
 import { firstTick } from './seeds-spiking.ts';
 
@@ -64,12 +65,7 @@ export interface ReadoutParams {
  */
 export function deltaReadout(b: LearnerBuilder, features: readonly Ref[], p: ReadoutParams): void {
   const q = [0, 1].map((k) => b.outputNode(k, 'identity'));
-  const choice0 = b.node('choice0', 'ge');
-  b.edge(q[0] as Ref, choice0, 0);
-  b.edge(q[1] as Ref, choice0, 1);
-  const choice1 = b.node('choice1', 'identity');
-  b.edge(b.constant(1), choice1, 0, 1);
-  b.edge(choice0, choice1, 0, -1);
+  const [choice0, choice1] = greedyChoice(b, 'choice', q[0] as Ref, q[1] as Ref);
   if (!(Number.isInteger(p.direct) && p.direct >= 0 && p.direct <= LEARNER_CHANNELS)) throw new RangeError(`direct must be an integer in [0, ${LEARNER_CHANNELS}] (got ${p.direct})`);
   const all: [Ref, number][] = [[b.constant(1), 1], ...features.map((f): [Ref, number] => [f, 1]), ...b.observations.slice(0, p.direct).map((o): [Ref, number] => [o, p.directGain])];
   [choice0, choice1].forEach((choice, k) => {

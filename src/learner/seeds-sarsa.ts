@@ -48,7 +48,7 @@
 import type { Genome } from '../genome/types.ts';
 import { LearnerBuilder, type Ref } from './build.ts';
 import { chainSum, type Term } from './hebbian-motifs.ts';
-import { product } from './motifs.ts';
+import { greedyChoice, product } from './motifs.ts';
 import { LEARNER_CHANNELS } from './role.ts';
 import { firstTick } from './seeds-spiking.ts';
 
@@ -74,12 +74,7 @@ export function sarsaLearner(params: Partial<SarsaParams> = {}): Genome {
   const phi: Ref[] = [...b.observations, b.constant(1)];
   const q = [0, 1].map((a) => b.outputNode(a, 'identity'));
   // The action taken: c_0 = [Q_0 >= Q_1] of the outputs, c_1 = 1 - c_0 (read one step later).
-  const choice0 = b.node('choice0', 'ge');
-  b.edge(q[0] as Ref, choice0, 0);
-  b.edge(q[1] as Ref, choice0, 1);
-  const choice1 = b.node('choice1', 'identity');
-  b.edge(b.constant(1), choice1, 0, 1);
-  b.edge(choice0, choice1, 0, -1);
+  const [choice0, choice1] = greedyChoice(b, 'choice', q[0] as Ref, q[1] as Ref);
   // Q_{a'}(x'; W_{t-1}): the larger of the last outputs.
   const last = b.node('sarsa.last', 'max');
   b.edge(q[0] as Ref, last, 0);

@@ -4,9 +4,10 @@
 // the oracle; a learner genome runs through it and sees the errors one step late.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { oracleAgent, randomAgent } from '../../src/learner/agents.ts';
-import { ASSOCIATION_DEFAULTS, associationTask, permutation } from '../../src/learner/association.ts';
-import { associationAgent, meanScore, tuneAssociationAgent } from '../../src/learner/rule-agents.ts';
+import { meanScore, oracleAgent, randomAgent } from '../../src/learner/agents.ts';
+import { ASSOCIATION_DEFAULTS, associationTask } from '../../src/learner/association.ts';
+import { permutation } from '../../src/learner/env.ts';
+import { associationAgent, tuneAssociationAgent } from '../../src/learner/rule-agents.ts';
 import { runLearner } from '../../src/learner/run.ts';
 import { staticLearner } from '../../src/learner/seeds.ts';
 import { createRng } from '../../src/util/rng.ts';

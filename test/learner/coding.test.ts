@@ -14,7 +14,8 @@ import { codingOf, decode, encode } from '../../src/learner/coding.ts';
 import type { LearnerEnv, Observation } from '../../src/learner/env.ts';
 import { LEARNER_INPUTS, LEARNER_OUTPUTS } from '../../src/learner/role.ts';
 import { runLearner } from '../../src/learner/run.ts';
-import { staticLearner } from '../../src/learner/seeds.ts';
+import { deltaLearner, staticLearner } from '../../src/learner/seeds.ts';
+import { ReversalBandit } from '../../src/learner/bandit.ts';
 import { createRng } from '../../src/util/rng.ts';
 
 const train = (e: Encoder, x: number, ticks: number): number[] => Array.from({ length: ticks }, (_, i) => encode(e, x, i, ticks));
@@ -160,5 +161,20 @@ describe('a coded genome in the runner', () => {
     // Step 1: 2 spikes of 4 -> 0.5; error0 shown at step 2 = 1 - 0.5.
     expect(env.seen.map((o) => Array.from(o))).toEqual([[0.5, 0], [1, 0.5], [0.25, 0]]);
     expect(episode.preferences.map((p) => Array.from(p))).toEqual([[0.5, 0], [1, 0.5], [0.25, 0]]);
+  });
+
+  it('runs a step of a value-coded genome in one engine call, with the same results as tick by tick', () => {
+    // observation7 is always 0 on the bandit, so rate-coding it changes nothing but forces the
+    // runner to go tick by tick.
+    const base = deltaLearner(0.2);
+    const coding = (seventh: 'value' | 'rate'): Genome => parseGenome({
+      ...base, coding: { ticks: 3, encoders: base.inputs.map((_, i) => (i === 7 ? seventh : 'value')), decoders: base.outputs.map(() => 'value') },
+    });
+    const whole = runLearner(engine, coding('value'), new ReversalBandit(3));
+    const byTick = runLearner(engine, coding('rate'), new ReversalBandit(3));
+    expect(whole.actions).toEqual(byTick.actions);
+    expect(whole.preferences).toEqual(byTick.preferences);
+    expect(whole.costs).toEqual(byTick.costs);
+    expect(whole.costs.ticks).toBe(3 * 200);
   });
 });

@@ -6,9 +6,9 @@
 // 1000-1199, reported in docs/learner.md).
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { oracleAgent, randomAgent, runAgent, type Agent } from '../../src/learner/agents.ts';
+import { agentSeed, meanScore, oracleAgent, randomAgent, runAgent, tune, type Agent } from '../../src/learner/agents.ts';
 import {
-  devaluationModelAgent, extinctionBayesAgent, meanScore, rescorlaWagnerAgent, reversalInferenceAgent, tabularDeltaAgent, tuneAgent, type StateKind,
+  devaluationModelAgent, extinctionBayesAgent, rescorlaWagnerAgent, reversalInferenceAgent, tabularDeltaAgent, type StateKind,
 } from '../../src/learner/cogmap-agents.ts';
 import {
   ALTERNATION_DEFAULTS, COGMAP_TASKS, CueReversal, DelayedAlternation, Devaluation, DEVALUATION_DEFAULTS, Extinction, EXTINCTION_DEFAULTS, REVERSAL_DEFAULTS,
@@ -233,11 +233,11 @@ describe('the reference levels on held-out seeds', () => {
   for (const alpha of [0.01, 0.1, 0.3, 1]) for (const epsilon of [0, 0.1]) grid.push([alpha, epsilon]);
   /** The tabular delta rule of `kind`, tuned on the training seeds, scored on the held-out ones. */
   const tuned = (make: (s: number) => LearnerEnv, kind: StateKind): number => {
-    const { setting: [alpha, epsilon] } = tuneAgent(make, training, grid, (env, [a, e], s) => tabularDeltaAgent(env.actions, a, e, s, kind));
-    return meanScore(make, held, (env, s) => tabularDeltaAgent(env.actions, alpha, epsilon, s, kind));
+    const { best: [alpha, epsilon] } = tune(grid, ([a, e]) => meanScore(make, (env, s) => tabularDeltaAgent(env.actions, a, e, agentSeed(s), kind), training));
+    return meanScore(make, (env, s) => tabularDeltaAgent(env.actions, alpha, epsilon, agentSeed(s), kind), held);
   };
-  const chance = (make: (s: number) => LearnerEnv): number => meanScore(make, held, (env, s) => randomAgent(env.actions, s + 7));
-  const oracle = (make: (s: number) => LearnerEnv): number => meanScore(make, held, (env) => oracleAgent(env));
+  const chance = (make: (s: number) => LearnerEnv): number => meanScore(make, (env, s) => randomAgent(env.actions, agentSeed(s) + 7), held);
+  const oracle = (make: (s: number) => LearnerEnv): number => meanScore(make, (env) => oracleAgent(env), held);
 
   it('reversal: chance 0.5, the cue-bound rule near 0.77, the last-trial rule near 0.72, inference near 0.93, the oracle 1', () => {
     const make = COGMAP_TASKS.reversal;
@@ -249,7 +249,7 @@ describe('the reference levels on held-out seeds', () => {
     const history = tuned(make, 'history');
     expect(history).toBeGreaterThan(0.66);
     expect(history).toBeLessThan(0.78);
-    const inference = meanScore(make, held, () => reversalInferenceAgent());
+    const inference = meanScore(make, () => reversalInferenceAgent(), held);
     expect(inference).toBeGreaterThan(0.9);
     expect(inference).toBeLessThan(0.97);
   });
@@ -263,7 +263,7 @@ describe('the reference levels on held-out seeds', () => {
     expect(stimulus).toBeLessThan(0.7);
     // Memoryless, it can only stay on one arm: near 1 under the repeat rule, at most chance under alternate.
     const alternate = held.filter((s) => new DelayedAlternation(s).rule === 'alternate');
-    expect(meanScore(make, alternate, (env, s) => tabularDeltaAgent(2, 1, 0, s, 'stimulus'))).toBeLessThan(0.5);
+    expect(meanScore(make, (_env, s) => tabularDeltaAgent(2, 1, 0, agentSeed(s), 'stimulus'), alternate)).toBeLessThan(0.5);
     expect(tuned(make, 'history')).toBeGreaterThan(0.93);
   });
 
@@ -278,12 +278,12 @@ describe('the reference levels on held-out seeds', () => {
     expect(history).toBeGreaterThan(0.68);
     expect(history).toBeLessThan(0.82);
     const { cost, reinforcement } = EXTINCTION_DEFAULTS;
-    const rw = tuneAgent(make, training, [0.05, 0.1, 0.3, 0.5, 1], (_e, alpha) => rescorlaWagnerAgent(alpha, cost));
-    const rwHeld = meanScore(make, held, () => rescorlaWagnerAgent(rw.setting, cost));
+    const rw = tune([0.05, 0.1, 0.3, 0.5, 1], (alpha) => meanScore(make, () => rescorlaWagnerAgent(alpha, cost), training));
+    const rwHeld = meanScore(make, () => rescorlaWagnerAgent(rw.best, cost), held);
     expect(rwHeld).toBeGreaterThan(0.89);
     expect(rwHeld).toBeLessThan(0.96);
-    const bayes = tuneAgent(make, training, [0.01, 0.02, 0.05, 0.1, 0.2], (_e, hazard) => extinctionBayesAgent(reinforcement, cost, hazard));
-    const bayesHeld = meanScore(make, held, () => extinctionBayesAgent(reinforcement, cost, bayes.setting));
+    const bayes = tune([0.01, 0.02, 0.05, 0.1, 0.2], (hazard) => meanScore(make, () => extinctionBayesAgent(reinforcement, cost, hazard), training));
+    const bayesHeld = meanScore(make, () => extinctionBayesAgent(reinforcement, cost, bayes.best), held);
     expect(bayesHeld).toBeGreaterThan(0.89);
     expect(bayesHeld).toBeLessThan(0.96);
   });

@@ -5,9 +5,9 @@
 // function of R, the oracle; a learner genome runs through it.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { oracleAgent, randomAgent } from '../../src/learner/agents.ts';
+import { meanScore, oracleAgent, randomAgent } from '../../src/learner/agents.ts';
 import { FAMILIARITY_DEFAULTS, familiarityTask, FAMILIAR, NOVEL, type FamiliaritySettings } from '../../src/learner/familiarity.ts';
-import { familiarityAgent, meanScore, tuneFamiliarityAgent } from '../../src/learner/rule-agents.ts';
+import { familiarityAgent, tuneFamiliarityAgent } from '../../src/learner/rule-agents.ts';
 import { runLearner } from '../../src/learner/run.ts';
 import { staticLearner } from '../../src/learner/seeds.ts';
 

@@ -4,8 +4,8 @@
 // observer and the oracle (src/learner/rule-agents.ts); a learner genome runs through it.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { oracleAgent, randomAgent } from '../../src/learner/agents.ts';
-import { agentSeed, idealRuleAgent, meanScore, ruleFamilyScore, tuneRuleAgent } from '../../src/learner/rule-agents.ts';
+import { agentSeed, meanScore, oracleAgent, randomAgent } from '../../src/learner/agents.ts';
+import { idealRuleAgent, ruleFamilyScore, tuneRuleAgent } from '../../src/learner/rule-agents.ts';
 import { HELDOUT_RULES, RULE_DEFAULTS, RULES, ruleTask, TRAINING_RULES, type RuleSettings } from '../../src/learner/rules.ts';
 import { runLearner } from '../../src/learner/run.ts';
 import { staticLearner } from '../../src/learner/seeds.ts';

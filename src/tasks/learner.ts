@@ -43,7 +43,8 @@ function definition(task: LearnerTask): TaskDefinition {
     objectives: ['validationLoss', 'trainLossArea', 'timeCost', 'memoryCost'],
     defaults: { steps: task.episodes, batchSize: 1 },
     variants: task.variants,
-    drawn: task.variants.length > 0,
+    // A learner task without a variant is its first one (src/learner/tasks.ts), never drawn.
+    drawn: false,
     build(seed, variant): TaskInstance {
       return {
         kind: 'learner', task: variant === undefined ? task.name : `${task.name}:${variant}`, referenceLoss: 1,

@@ -35,6 +35,11 @@ export const LEARNER_INPUTS: readonly InputSlot[] = [
 
 export const LEARNER_OUTPUT_SLOTS: readonly OutputSlot[] = Array.from({ length: LEARNER_OUTPUTS }, (_, k) => ({ name: `output${k}` }));
 
+/** Whether `genome` is meant as a learner: its first input slot is the learner role's (checkLearnerRole checks the rest). */
+export function isLearnerGenome(genome: Genome): boolean {
+  return genome.inputs[0]?.name === LEARNER_INPUTS[0]?.name;
+}
+
 /** Throws an InputError unless `genome` has exactly the learner role's slots. */
 export function checkLearnerRole(genome: Genome): void {
   const same = genome.inputs.length === LEARNER_INPUTS.length && genome.inputs.every((s, i) => s.name === LEARNER_INPUTS[i]?.name && s.width === 'scalar') &&

@@ -21,7 +21,7 @@ import {
 import { checkLearning, type LearningCheck } from './learning.ts';
 import { runProblem } from './problem.ts';
 import { evaluateLearnerGenome } from './learner.ts';
-import { LEARNER_INPUTS } from '../learner/role.ts';
+import { isLearnerGenome } from '../learner/role.ts';
 import { buildTask, isLearnerTask, parseTaskRef, taskSettings, type TaskInstance, type TaskSettings } from './registry.ts';
 import { DEFAULT_WORK_LIMIT, WORK_LIMIT_RANGE } from './limits.ts';
 import { hurdleStep } from './hurdle.ts';
@@ -173,11 +173,6 @@ export function runTask(
   }
   const wallTimeMs = performance.now() - started;
   return { run, result: nonLearner(instance.task, learning, wallTimeMs) ?? scoreRun(instance, settings, run, wallTimeMs) };
-}
-
-/** Whether `genome` has the learner role's slots (its first input slot is a learner observation). */
-export function isLearnerGenome(genome: Genome): boolean {
-  return genome.inputs[0]?.name === LEARNER_INPUTS[0]?.name;
 }
 
 /** Throws an InputError unless every task of the plan belongs to the genome's role. */

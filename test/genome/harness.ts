@@ -7,7 +7,7 @@ import { pack, unpack } from '../../src/genome/pack.ts';
 import { parseGenome } from '../../src/genome/parse.ts';
 import type { Genome } from '../../src/genome/types.ts';
 import { checkOptimizerRole } from '../../src/optimizer/role.ts';
-import { checkLearnerRole, LEARNER_INPUTS } from '../../src/learner/role.ts';
+import { checkLearnerRole, isLearnerGenome } from '../../src/learner/role.ts';
 import { SEEDS } from '../../src/seeds/index.ts';
 
 export const seedGenomes = (): Genome[] => SEEDS.map((s) => s.build());
@@ -49,7 +49,7 @@ export function childProblem(child: Genome, codecs = true): string | null {
   try {
     if (!same(parseGenome(child), child)) return 'parseGenome changes it';
     if (hasNegativeZero(child)) return `-0 at ${negativeZeros(child).join(', ')}`;
-    if (child.inputs[0]?.name === LEARNER_INPUTS[0]?.name) checkLearnerRole(child);
+    if (isLearnerGenome(child)) checkLearnerRole(child);
     else checkOptimizerRole(child);
     if (!codecs) return null;
     if (!same(genomeFromJSON(genomeToJSON(child)), child)) return 'JSON changes it';

@@ -16,8 +16,6 @@ import type { Evaluator, Member, RunState, Screener } from './state.ts';
 /** A hurdle limit (normalised loss) no finite loss passes. */
 const MEASURE_ONLY = Number.MAX_VALUE;
 
-export { GRID_FROM_ZERO } from './role.ts';
-
 export interface Calibration {
   state: RunState;
   /** Task evaluations and updates it ran. */

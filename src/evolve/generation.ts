@@ -68,7 +68,8 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
   const plan = makePlan(config.seed, g, planned.tasks.map((task) => ({
     task, steps: planned.steps, dataShare: planned.dataShare, ...(hurdles[task] === undefined ? {} : { hurdle: hurdles[task] }),
   })), { workLimit: config.workLimit });
-  const screened = await evaluateScreened(state.population.map((m) => ({ id: m.id, genome: m.genome, scales: roleKit(config.role).neighbours(m.scale ?? 0) })), plan, screen, evaluate);
+  const { neighbours } = roleKit(config.role);
+  const screened = await evaluateScreened(state.population.map((m) => ({ id: m.id, genome: m.genome, scales: neighbours(m.scale ?? 0) })), plan, screen, evaluate);
   const results = screened.results;
   evaluations += screened.evaluations;
   for (const r of results) {

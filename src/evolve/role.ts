@@ -10,6 +10,7 @@ import { packedLength } from '../genome/pack.ts';
 import { stateBytesPerParameter } from '../genome/state.ts';
 import type { MutationOverrides } from '../genome/mutation.ts';
 import type { Genome } from '../genome/types.ts';
+import { codingOf } from '../learner/coding.ts';
 import { LEARNER_SEEDS } from '../learner/index.ts';
 import { SEEDS } from '../seeds/index.ts';
 import { learnerCheck } from '../tasks/learner.ts';
@@ -38,7 +39,7 @@ export interface RoleKit {
 }
 
 /** Every grid scale, the genome's own (0) first, then outwards: ties go to the smaller change. */
-export const GRID_FROM_ZERO: readonly number[] = [...SCALE_GRID].sort((a, b) => Math.abs(a) - Math.abs(b) || a - b);
+const GRID_FROM_ZERO: readonly number[] = [...SCALE_GRID].sort((a, b) => Math.abs(a) - Math.abs(b) || a - b);
 
 const OPTIMIZER: RoleKit = {
   seeds: SEEDS,
@@ -51,14 +52,13 @@ const OPTIMIZER: RoleKit = {
   hurdles: true,
 };
 
-/** A learner genome with the default IO coding when it has none, so that mutation can reach it. */
-export function withCoding(genome: Genome): Genome {
-  if (genome.coding !== undefined) return genome;
-  return { ...genome, coding: { ticks: 1, encoders: genome.inputs.map(() => 'value' as const), decoders: genome.outputs.map(() => 'value' as const) } };
+/** A learner genome with the default IO coding (codingOf) when it has none, so that mutation can reach it. */
+export function withDefaultCoding(genome: Genome): Genome {
+  return genome.coding !== undefined ? genome : { ...genome, coding: codingOf(genome) };
 }
 
 const LEARNER: RoleKit = {
-  seeds: LEARNER_SEEDS.map((s) => ({ name: s.name, build: () => withCoding(s.build()) })),
+  seeds: LEARNER_SEEDS.map((s) => ({ name: s.name, build: () => withDefaultCoding(s.build()) })),
   grid: [0],
   neighbours: () => [0],
   check: learnerCheck,

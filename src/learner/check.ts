@@ -11,6 +11,7 @@
 
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
+import { pack } from '../genome/pack.ts';
 import type { Genome } from '../genome/types.ts';
 import { createRng } from '../util/rng.ts';
 import { ReversalBandit } from './bandit.ts';
@@ -94,7 +95,8 @@ const same = (a: Episode, b: Episode): boolean => a.preferences.length === b.pre
   a.preferences.every((p, i) => p.every((v, k) => Object.is(v, b.preferences[i]?.[k])));
 
 /** The check (see the header); `workLimit` bounds each probe episode's work (engine units); default none. */
-export function checkFeedback(engine: Engine, genome: Genome, options: { workLimit?: number } = {}): FeedbackCheck {
+export function checkFeedback(engine: Engine, genome: Genome, options: { workLimit?: number; packed?: Int32Array } = {}): FeedbackCheck {
+  const packed = options.packed ?? pack(genome);
   let h = 0x811c9dc5;
   let responds = false;
   let steps = 0;
@@ -103,7 +105,7 @@ export function checkFeedback(engine: Engine, genome: Genome, options: { workLim
     for (const feedback of [true, false]) {
       let episode: Episode;
       try {
-        episode = runLearner(engine, genome, make(), { seed: PROBE_SEED, feedback, ...(options.workLimit === undefined ? {} : { workLimit: options.workLimit }) });
+        episode = runLearner(engine, genome, make(), { seed: PROBE_SEED, feedback, packed, ...(options.workLimit === undefined ? {} : { workLimit: options.workLimit }) });
       } catch (error) {
         if (error instanceof EngineError) return { verdict: 'undecided', why: `the engine refused the genome: ${error.message}`, steps };
         throw error;

@@ -18,6 +18,8 @@ export interface EpisodeOptions {
   seed?: number;
   /** A work limit for the whole episode (the engine's units); default none. */
   workLimit?: number;
+  /** pack(genome), when the caller has it: each episode's load then does not pack it again. */
+  packed?: Int32Array;
   /**
    * false: the learner is shown no feedback (reward and errors stay 0), the learning check's
    * control run (check.ts); default true.
@@ -50,7 +52,9 @@ export function runLearner(engine: Engine, genome: Genome, env: LearnerEnv, opti
   const coding = codingOf(genome);
   const ticks = coding.ticks;
   const feedback = options.feedback ?? true;
-  engine.load(genome, [{ rows: 1, cols: 1 }], { seed: options.seed ?? 0, ...(options.workLimit === undefined ? {} : { workBudget: options.workLimit }) });
+  engine.load(genome, [{ rows: 1, cols: 1 }], {
+    seed: options.seed ?? 0, ...(options.workLimit === undefined ? {} : { workBudget: options.workLimit }), ...(options.packed === undefined ? {} : { packed: options.packed }),
+  });
   // Live views of the slots, fetched again whenever the engine's memory grew (an effect that
   // creates edges may grow it, which detaches every view: a detached view has length 0).
   let inputs = LEARNER_INPUTS.map((_, slot) => engine.input(slot));

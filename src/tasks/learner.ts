@@ -18,6 +18,7 @@
 
 import type { Engine } from '../engine/engine.ts';
 import { EngineError } from '../engine/errors.ts';
+import { pack } from '../genome/pack.ts';
 import type { Genome } from '../genome/types.ts';
 import { checkFeedback } from '../learner/check.ts';
 import { checkLearnerRole } from '../learner/role.ts';
@@ -57,8 +58,8 @@ function definition(task: LearnerTask): TaskDefinition {
 export const LEARNER_TASK_DEFINITIONS: readonly TaskDefinition[] = LEARNER_TASKS.map(definition);
 
 /** The learning check as the task machinery's LearningCheck. */
-export function learnerCheck(engine: Engine, genome: Genome, workLimit: number): LearningCheck {
-  const check = checkFeedback(engine, genome, { workLimit: workLimit * CHECK_TRIALS });
+export function learnerCheck(engine: Engine, genome: Genome, workLimit: number, packed?: Int32Array): LearningCheck {
+  const check = checkFeedback(engine, genome, { workLimit: workLimit * CHECK_TRIALS, ...(packed === undefined ? {} : { packed }) });
   if (check.verdict === 'undecided') return { verdict: 'undecided', ticks: check.steps, why: check.why };
   if (check.verdict === 'learner') return { verdict: 'learner', ticks: check.steps, fingerprint: check.fingerprint };
   return {
@@ -79,6 +80,7 @@ export function learnerEpisodeSeed(instanceSeed: number, index: number): number 
 /** One learner task: `episodes` episodes of the instance, scored (see the header). */
 export function runLearnerTask(
   engine: Engine, genome: Genome, instance: Extract<TaskInstance, { kind: 'learner' }>, episodes: number, seed: number, workLimit: number,
+  packed: Int32Array = pack(genome),
 ): TaskResult {
   const started = performance.now();
   let scoreSum = 0;
@@ -91,7 +93,7 @@ export function runLearnerTask(
     const env = instance.learner.make(learnerEpisodeSeed(instance.seed, e), instance.variant);
     let episode;
     try {
-      episode = runLearner(engine, genome, env, { seed: hashWords([seed, e]), workLimit: workLimit * env.trials });
+      episode = runLearner(engine, genome, env, { seed: hashWords([seed, e]), workLimit: workLimit * env.trials, packed });
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       return invalid(instance.task, 'engine_error', performance.now() - started, { message: error.message });
@@ -133,6 +135,7 @@ export function evaluateLearnerGenome(
   engine: Engine, genome: Genome, genomeId: number, plan: EvaluationPlan, options: GenomeEvaluationOptions & { instance: (task: string, seed: number) => TaskInstance },
 ): GenomeEvaluation {
   checkLearnerRole(genome);
+  const packed = options.packed ?? pack(genome);
   let learning = options.learning;
   let trained = 0;
   const tasks = plan.tasks.map((t, index): TaskResult => {
@@ -140,12 +143,12 @@ export function evaluateLearnerGenome(
     const path = { runSeed: plan.runSeed, generation: plan.generation, task: t.task };
     const started = performance.now();
     try {
-      learning ??= learnerCheck(engine, genome, plan.workLimit);
+      learning ??= learnerCheck(engine, genome, plan.workLimit, packed);
       if (learning.verdict === 'non_learner') return invalid(t.task, 'non_learner', performance.now() - started, { message: learning.message });
       const instance = options.instance(t.task, dataSeed(path));
       if (instance.kind !== 'learner') throw new TypeError(`${t.task} is not a learner task`);
       trained += t.steps;
-      return runLearnerTask(engine, genome, instance, t.steps, episodeSeed({ ...path, genomeId }), plan.workLimit);
+      return runLearnerTask(engine, genome, instance, t.steps, episodeSeed({ ...path, genomeId }), plan.workLimit, packed);
     } catch (error) {
       return invalid(t.task, 'crashed', performance.now() - started, { message: error instanceof Error ? error.message : String(error) });
     }

@@ -4,7 +4,7 @@
 // IO coding that only the pool's side channel carries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { withCoding } from '../../src/evolve/role.ts';
+import { withDefaultCoding } from '../../src/evolve/role.ts';
 import { parseGenome } from '../../src/genome/parse.ts';
 import { checkFeedback } from '../../src/learner/check.ts';
 import { LEARNER_SEEDS } from '../../src/learner/index.ts';
@@ -94,7 +94,7 @@ describe('learners in the worker pool', () => {
   });
 
   it('gives the same evaluations as this thread, the IO coding included', async () => {
-    const spiking = parseGenome({ ...withCoding(deltaLearner(0.2)), coding: { ticks: 3, encoders: Array(16).fill('rate'), decoders: Array(4).fill('count') } });
+    const spiking = parseGenome({ ...withDefaultCoding(deltaLearner(0.2)), coding: { ticks: 3, encoders: Array(16).fill('rate'), decoders: Array(4).fill('count') } });
     const genomes = [deltaLearner(), spiking, staticLearner(), ...LEARNER_SEEDS.slice(3).map((s) => s.build())];
     const plan = makePlan(9, 1, ['bandit', 'association', { task: 'rule:dms', steps: 1 }]);
     const candidates = genomes.map((genome, i) => ({ id: 40 + i, genome }));

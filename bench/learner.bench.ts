@@ -39,7 +39,11 @@ const RUN_SEEDS = list('LEARNER_SEEDS', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 const POPULATION = Number(process.env.LEARNER_POPULATION ?? 48);
 const GENERATIONS = Number(process.env.LEARNER_GENERATIONS ?? 25);
 /** Seed learners timed: a spiking learner (R-STDP, 6 ticks per step), a rate learner (neuromodulated Hebbian) and the delta rule. */
-const TIMED = (process.env.LEARNER_TIMED ?? 'rstdp,neuromodulated,delta').split(',');
+const TIMED = (process.env.LEARNER_TIMED ?? 'rstdp,neuromodulated,delta').split(',').filter((n) => n !== '');
+/** Configuration merged over the learner defaults (JSON), for trying search settings: LEARNER_CONFIG='{"curriculum":{...}}'. */
+const OVERRIDES = JSON.parse(process.env.LEARNER_CONFIG ?? '{}') as Record<string, unknown>;
+/** Where the results go (default bench/results/learner.json). */
+const OUT = process.env.LEARNER_OUT ?? 'bench/results/learner.json';
 const root = new URL('../', import.meta.url);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -87,7 +91,7 @@ interface MethodRun {
 }
 
 async function run(seed: number, breeding: 'evolution' | 'random'): Promise<MethodRun> {
-  const config = resolveConfig({ population: POPULATION, generations: GENERATIONS, breeding, report: { every: GENERATIONS } }, { seed, role: 'learner' });
+  const config = resolveConfig({ ...OVERRIDES, population: POPULATION, generations: GENERATIONS, breeding, report: { every: GENERATIONS } }, { seed, role: 'learner' });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'l2l-learner-bench-'));
   let evaluations = 0;
   let result: EvolveResult;
@@ -139,7 +143,7 @@ const results = {
   node: process.version,
   cpus: os.availableParallelism(),
   throughput,
-  config: { population: POPULATION, generations: GENERATIONS, runSeeds: RUN_SEEDS, report: 'held-out tasks of the learner defaults, 8 episodes each' },
+  config: { population: POPULATION, generations: GENERATIONS, runSeeds: RUN_SEEDS, overrides: OVERRIDES, report: 'held-out tasks of the learner defaults, 8 episodes each' },
   seconds: (performance.now() - started) / 1000,
   mean: {
     hypervolume: { evolution: mean(evo), random: mean(rnd), seeds: mean(rows.map((r) => r.evolution.seedsHypervolume)) },
@@ -154,5 +158,6 @@ const results = {
 console.log(`mean held-out hypervolume: evolution ${results.mean.hypervolume.evolution.toFixed(4)}, random mutation ${results.mean.hypervolume.random.toFixed(4)}, learner seeds ${results.mean.hypervolume.seeds.toFixed(4)}`);
 console.log(`mean held-out shortfall: best evolved ${results.mean.shortfall.evolved.toFixed(4)}, best seed ${results.mean.shortfall.bestSeed.toFixed(4)}`);
 console.log(`Wilcoxon signed-rank, one-sided: evolution vs random (hypervolume greater) p = ${vsRandom.pValue.toPrecision(3)}; best evolved vs best seed (shortfall less) p = ${vsSeed.pValue.toPrecision(3)} (n = ${paired.length})`);
-mkdirSync(fileURLToPath(new URL('bench/results/', root)), { recursive: true });
-writeFileSync(fileURLToPath(new URL('bench/results/learner.json', root)), `${JSON.stringify(results, null, 2)}\n`);
+const out = path.resolve(fileURLToPath(root), OUT);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -26,16 +26,17 @@ export default tseslint.config(
   // Folders import only downward (docs/architecture.md, Import directions): each folder of src/
   // lists the folders it must not import from.
   ...Object.entries({
-    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner'],
-    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli'],
-    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner'],
-    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli'],
+    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
+    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
+    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner', 'surrogate'],
+    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
+    surrogate: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
     evolve: ['examples', 'cli'],
   }).map(([folder, below]) => ({
     files: [`src/${folder}/**/*.ts`],

@@ -12,7 +12,7 @@ import { SCALE_MAX, SCALE_MIN } from '../tasks/scale.ts';
 import { InputError } from '../util/errors.ts';
 import { parseConfig, type EvolveConfig } from './config.ts';
 import { genome, schemaError } from './records.ts';
-import type { RunState } from './state.ts';
+import { MADE, type RunState } from './state.ts';
 
 export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
 export const CHECKPOINT_VERSION = 3;
@@ -47,7 +47,7 @@ const STATE = z.object({
     id: int,
     genome,
     origin: z.string(),
-    made: z.enum(['seed', 'elite', 'mutation', 'crossover']),
+    made: z.enum(MADE),
     record: z.record(z.string(), z.object({ sums: z.array(finite), count: int })).optional(),
     scale: z.number().int().min(SCALE_MIN).max(SCALE_MAX).optional(),
   })).min(1),
@@ -75,6 +75,22 @@ const STATE = z.object({
   baseline: z.array(z.object({
     name: z.string(), stateBytes: z.number(), scale: z.number().int().min(SCALE_MIN).max(SCALE_MAX), tasks: z.record(z.string(), z.number()),
   })).nullable(),
+  // The surrogate's parameters and Adam's moments as float32 bytes, its training data as genomes
+  // (src/surrogate/state.ts); restoring it checks each parameter against the model.
+  surrogate: z.object({
+    steps: int,
+    params: z.array(z.object({ name: z.string(), shape: z.array(int), bytes: z.instanceof(Uint8Array) })),
+    adam: z.object({
+      steps: int,
+      slots: z.array(z.object({ name: z.string(), shape: z.array(int), t: int, m: z.instanceof(Uint8Array), v: z.instanceof(Uint8Array) })),
+    }),
+    examples: z.array(z.object({ genome, objectives: z.array(z.number()), generation: int })),
+    invalid: z.array(z.object({
+      maxNodes: int, count: int, inputs: int, outputs: int, ints: z.array(z.number().int()), reals: z.array(z.number()),
+      effectScale: z.array(z.number()), edges: z.array(z.number().int()), weights: z.array(z.number()),
+      coding: z.object({ ticks: int, encoders: z.array(int), decoders: z.array(int) }).optional(),
+    })),
+  }).nullable().optional(),
 });
 
 /** Decodes and checks a checkpoint file's bytes; `file` names it in errors. */

@@ -118,6 +118,37 @@ const SPECIES = object({
   originMinMembers: int(0, 1000, 'the fewest offspring of a seed\'s species during `species.originGenerations`'),
 }) satisfies z.ZodType<SpeciesConfig>;
 
+const SURROGATE = object({
+  enabled: flag('the graph-VAE surrogate (docs/surrogate.md): trained each generation on every genome evaluated, it makes the shares of children below'),
+  maxNodes: int(8, 256, 'nodes of the largest genome the surrogate models (larger ones are neither trained on nor parents of its children)'),
+  latent: int(2, 128, 'latent dimensions'),
+  hidden: int(4, 256, 'width of node and graph states'),
+  edgeHidden: int(2, 128, 'width of an edge pair\'s hidden layer'),
+  batchSize: int(1, 256, 'graphs per training step'),
+  stepsPerGeneration: int(0, 100_000, 'Adam steps of training per generation (a count, so runs are the same on any machine)'),
+  learningRate: num(1e-6, 1, 'Adam\'s learning rate'),
+  beta: num(0, 10, 'the KL weight after warm-up'),
+  betaWarmup: int(0, 10_000_000, 'training steps over which the KL weight rises linearly from 0'),
+  predictorWeight: num(0, 100, 'weight of the fitness predictor\'s loss against the VAE\'s'),
+  relevanceL1: num(0, 1, 'L1 weight on the predictor\'s relevance vector (automatic relevance determination)'),
+  maxExamples: int(1, 1_000_000, 'distinct evaluated genomes kept for training, the newest'),
+  invalidPenalty: num(0, 1e6, 'the objective value an invalid decode is trained with'),
+  invalidShareGrowth: num(0, 1, 'the share of invalid decodes in training, relative to the valid graphs, grows by this per generation'),
+  invalidShareMax: num(0, 0.2, 'and never exceeds this (the proposal\'s 20%)'),
+  startGeneration: int(0, 100_000, 'the first generation whose children the surrogate makes (it trains from generation 0)'),
+  guided: num(0, 1, 'share of each generation\'s children that are guided: a parent\'s latent point moved by gradient steps on the predicted objectives, then decoded'),
+  crossSpecies: num(0, 1, 'share of children mixed in latent space from parents of two species'),
+  filtered: num(0, 1, 'share of children picked by the predictor (Thompson sampling) among `filterCandidates` mutants of one parent'),
+  filterCandidates: int(2, 256, 'mutants the predictor filter chooses among'),
+  guidanceSteps: int(1, 10_000, 'gradient steps of a guided child'),
+  guidanceStepSize: num(1e-6, 100, 'the size of each step'),
+  trustRadius: num(1e-6, 100, 'how far (Euclidean, in latent units) a guided child may move from its parent'),
+  guidanceWeights: leaf(
+    z.array(z.number({ error: rules.between(0, 1000) }).min(0).max(1000), { error: rules.array }).length(4, { error: 'must have 4 entries (validationLoss, trainLossArea, timeCost, memoryCost)' }),
+    'array of 4 numbers', 'must be 4 numbers from 0 to 1000', 'per objective (validationLoss, trainLossArea, timeCost, memoryCost), how much guidance and the filter value lowering it',
+  ),
+});
+
 const SHAPE = object({
   role: oneOf(ROLES, 'what the genomes are: `optimizer` (they update a model\'s parameters, docs/optimizer.md) or `learner` (they are the learner, docs/learner.md); the tasks must be of the role, and the defaults differ (docs/learner.md, Evolution)'),
   seed: int(0, 2 ** 31 - 1, 'the run seed: the same seed gives the same run, with any number of workers and across resumes'),
@@ -135,6 +166,7 @@ const SHAPE = object({
   lineageGenerations: int(0, 100_000, 'for this many generations from the start, each seed lineage (members descending from one seed through their first parents) keeps its best valid member as an elite; 0: never'),
   frontElites: num(0, 1, 'the most of the population the first front may keep as elites (NSGA-II elitism), thinned by crowding distance'),
   novelty: flag('novelty (docs/pareto.md) as a fifth objective for selection'),
+  surrogate: SURROGATE,
   capGrowth: object({
     // Beyond the engine's limits (src/engine/layout.ts) a larger growth changes nothing.
     nodes: num(0, MAX_NODES, `how much the node cap grows per generation (fractions accumulate; 0: fixed); at most the engine's ${MAX_NODES} nodes`),
@@ -211,6 +243,13 @@ const RELATIONS: readonly Relation[] = [
     check: (c) => {
       const least = c.species.targetSpecies * (c.species.elitism + 1);
       if (c.population < least) throw new InputError('population', `must be at least ${least} (species.targetSpecies × (species.elitism + 1)), so that each species can breed a child besides its elites`, c.population);
+    },
+  },
+  {
+    doc: ['`surrogate.guided` + `surrogate.crossSpecies` + `surrogate.filtered` at most 1 (they are shares of the same children)'],
+    check: (c) => {
+      const sum = c.surrogate.guided + c.surrogate.crossSpecies + c.surrogate.filtered;
+      if (sum > 1) throw new InputError('surrogate.filtered', `must leave surrogate.guided + surrogate.crossSpecies + surrogate.filtered at most 1 (they sum to ${Number(sum.toPrecision(6))})`, c.surrogate.filtered);
     },
   },
   {

@@ -17,6 +17,21 @@ export { CONFIG_SCHEMA, RESUMABLE_KEYS };
 
 export type EvolveConfig = z.output<typeof CONFIG_SCHEMA>;
 
+/**
+ * The surrogate's defaults (docs/surrogate.md): off until its children earn their place in the
+ * default run (issue 13's benchmark); sized for optimizer genomes (the seeds have up to 37 nodes).
+ */
+export const DEFAULT_SURROGATE: EvolveConfig['surrogate'] = {
+  enabled: false,
+  maxNodes: 48, latent: 32, hidden: 48, edgeHidden: 32,
+  batchSize: 16, stepsPerGeneration: 8, learningRate: 0.003,
+  beta: 0.05, betaWarmup: 500, predictorWeight: 1, relevanceL1: 0.001,
+  maxExamples: 4000, invalidPenalty: 1000, invalidShareGrowth: 0.01, invalidShareMax: 0.2,
+  startGeneration: 5, guided: 0.1, crossSpecies: 0.05, filtered: 0.1, filterCandidates: 8,
+  guidanceSteps: 50, guidanceStepSize: 0.05, trustRadius: 1,
+  guidanceWeights: [1, 0.25, 0.1, 0.05],
+};
+
 export const DEFAULT_CONFIG: EvolveConfig = {
   role: 'optimizer',
   seed: 1,
@@ -56,6 +71,7 @@ export const DEFAULT_CONFIG: EvolveConfig = {
   lineageGenerations: 30,
   feasibleLoss: 1,
   novelty: false,
+  surrogate: { ...DEFAULT_SURROGATE },
   capGrowth: { nodes: 0.5, edges: 1 },
   report: { every: 10 },
 };
@@ -186,7 +202,9 @@ export function resolveConfig(json: unknown = {}, overrides: ConfigOverrides = {
  */
 export function parseConfig(value: unknown, file: string, options: ResolveOptions = {}): EvolveConfig {
   // Runs written before the learner role existed have no `role`: they are optimizer runs.
-  const stored = isObject(value) && !Object.hasOwn(value, 'role') ? { role: 'optimizer', ...value } : value;
+  // Runs written before the surrogate existed have no `surrogate`: it was off.
+  let stored = isObject(value) && !Object.hasOwn(value, 'role') ? { role: 'optimizer', ...value } : value;
+  if (isObject(stored) && !Object.hasOwn(stored, 'surrogate')) stored = { ...stored, surrogate: { ...DEFAULT_SURROGATE } };
   const result = CONFIG_SCHEMA.safeParse(stored);
   if (!result.success) throw issueError(result.error.issues[0] as z.core.$ZodIssue, stored, file);
   checkWorkers(result.data.workers, `${file}: workers`, options);

@@ -77,7 +77,9 @@ export async function evolve(start: RunStart, options: EvolveOptions): Promise<E
     options.onStart?.({ config, generation: state.generation, resumed: 'resume' in start, notes });
     const pool = options.evaluator === undefined ? new EvaluationPool({ workers: config.workers, timeLimitMs: config.timeLimitMs }) : undefined;
     const evaluate: Evaluator = options.evaluator ?? ((candidates, plan) => (pool as EvaluationPool).evaluate(candidates, plan));
-    const tools: GenerationTools = { evaluate, screen: options.screen ?? (await mainThreadScreen(config.workLimit, config.role)) };
+    // Loaded only when on: TensorFlow.js takes about a second to load.
+    const surrogate = config.surrogate.enabled ? await (await import('./surrogate.ts')).openSurrogate(config, state.surrogate) : null;
+    const tools: GenerationTools = { evaluate, screen: options.screen ?? (await mainThreadScreen(config.workLimit, config.role)), surrogate };
     try {
       while (state.generation < config.generations) {
         if (options.signal?.aborted === true) return { config, state, final: null, interrupted: true };
@@ -90,6 +92,7 @@ export async function evolve(start: RunStart, options: EvolveOptions): Promise<E
       const final = await finalFront(run, config, state, tools);
       return { config, state, final, interrupted: false };
     } finally {
+      surrogate?.dispose();
       await pool?.destroy();
     }
   } finally {

@@ -22,7 +22,9 @@
 //   6. reproduction (reproduction.ts): the front's and the lineages' elites carry over, then each
 //      species' elites, the rest are children of its parent pool by crossover (sometimes with
 //      another species) and mutation, valid by construction or drawn again; new keys from the
-//      innovation tracker.
+//      innovation tracker;
+//   7. with config.surrogate on (surrogate.ts): the surrogate learns from this generation's
+//      evaluations and replaces shares of the children with guided, cross-species and filtered ones.
 //
 // RunState (state.ts) is plain data (a checkpoint stores it whole); every random draw comes from a
 // stream of the run seed and the generation, so a resumed run continues exactly as an uninterrupted
@@ -40,7 +42,7 @@ import { DEFAULT_NOVELTY, describeGenome, noveltyObjective, noveltyScores, updat
 import { addToRecord, lifetimeVector } from './record.ts';
 import { frontVolume, isReportGeneration, summarise } from './report.ts';
 import { breed, frontElites } from './reproduction.ts';
-import { allocateOffspring, speciate, updateStagnation } from './species.ts';
+import { allocateOffspring, parentPool, speciate, updateStagnation } from './species.ts';
 import { calibrate } from './calibrate.ts';
 import { roleKit } from './role.ts';
 import { evaluateScreened } from './screen.ts';
@@ -147,6 +149,24 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
   const carried = g < config.lineageGenerations ? withLineageElites(elites, lived, validAt, ranking) : elites;
   const offspring = allocateOffspring(stag.state, spec.members, Array.from(fitness), stag.reproduces, config.population - carried.length, config.species, g);
   const bred = breed(config, { ...state, population: lived }, spec.members, Array.from(fitness), { rank, crowding }, offspring, tracker, rng, g, carried);
+  // The surrogate learns from this generation and makes its shares of the next (surrogate.ts).
+  let population = bred.population;
+  let surrogate: GenerationReport['surrogate'];
+  if (tools.surrogate !== undefined && tools.surrogate !== null) {
+    const begun = performance.now();
+    const learned = tools.surrogate.learn(lived, current, g);
+    let made = { children: { guided: 0, crossSpecies: 0, filtered: 0 }, invalid: 0 };
+    if (g + 1 >= config.surrogate.startGeneration) {
+      const pools = spec.members.map((m) => parentPool(m, Array.from(fitness), config.species));
+      const r = tools.surrogate.children(lived, pools, { rank, crowding }, population, tracker, g);
+      population = r.population;
+      made = r;
+    }
+    surrogate = {
+      observed: learned.observed, steps: learned.steps, loss: Number.isFinite(learned.loss) ? learned.loss : null,
+      children: made.children, invalid: made.invalid, ms: performance.now() - begun,
+    };
+  }
 
   const report: GenerationReport = {
     generation: g, tasks: planned.tasks, steps: planned.steps, evaluations,
@@ -163,13 +183,15 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
       bestFitness: (spec.members[k] as number[]).reduce((b, i) => Math.max(b, fitness[i] as number), Number.NEGATIVE_INFINITY), offspring: offspring[k] as number,
     })),
     unlocked: curriculum.state.unlocked, rejectedChildren: bred.rejected,
-    lineages: new Set(bred.population.map((m) => m.origin)).size,
+    lineages: new Set(population.map((m) => m.origin)).size,
+    ...(surrogate === undefined ? {} : { surrogate }),
   };
   return {
     state: {
-      generation: g + 1, population: bred.population, nextId: bred.nextId, species: stag.state,
+      generation: g + 1, population, nextId: bred.nextId, species: stag.state,
       innovation: tracker.toJSON(), curriculum: curriculum.state, bounds, novelty: archive, reportBounds,
       hurdles: state.hurdles, seedScales: state.seedScales, baseline,
+      ...(tools.surrogate === undefined || tools.surrogate === null ? {} : { surrogate: tools.surrogate.snapshot() }),
     },
     report,
   };

@@ -42,6 +42,10 @@ const METRICS_LINE = z.object({
   lineages: int,
   cache: z.object({ lookups: int, hits: int }),
   updates: z.object({ trained: int, saved: int }),
+  surrogate: z.object({
+    observed: int, steps: int, loss: stat,
+    children: z.object({ guided: int, crossSpecies: int, filtered: int }), invalid: int, ms: z.number(),
+  }).optional(),
 });
 
 /** A genome inside a record, checked by the genome parser. */

@@ -26,6 +26,18 @@ export function frontElites(front: readonly number[], distance: ArrayLike<number
 
 const MAX_TRIES = 8;
 
+/** The mutation settings of a generation's children: the role's, with caps grown by the generation. */
+export function breedingOptions(config: EvolveConfig, generation: number): MutationOptions {
+  const kit = roleKit(config.role);
+  return mutationOptions({
+    ...kit.mutation,
+    caps: {
+      nodes: Math.floor(kit.caps.nodes + config.capGrowth.nodes * generation),
+      edges: Math.floor(kit.caps.edges + config.capGrowth.edges * generation),
+    },
+  });
+}
+
 /**
  * The next population: per species its elites, then children of its parent pool; each parent is
  * the winner of a binary tournament in its pool by Pareto rank, then crowding distance (NSGA-II's
@@ -36,13 +48,7 @@ export function breed(
   tracker: InnovationTracker, rng: Rng, generation: number, carried: readonly number[],
 ): { population: Member[]; nextId: number; rejected: number } {
   const kit = roleKit(config.role);
-  const options = mutationOptions({
-    ...kit.mutation,
-    caps: {
-      nodes: Math.floor(kit.caps.nodes + config.capGrowth.nodes * generation),
-      edges: Math.floor(kit.caps.edges + config.capGrowth.edges * generation),
-    },
-  });
+  const options = breedingOptions(config, generation);
   const pools = members.map((m) => parentPool(m, fitness, config.species));
   const population: Member[] = carried.map((i) => ({ ...(state.population[i] as Member), made: 'elite' }));
   const kept = new Set(carried);

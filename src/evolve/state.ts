@@ -13,13 +13,19 @@ import { createRng, type Rng } from '../util/rng.ts';
 import type { CurriculumState } from './curriculum.ts';
 import type { NoveltyArchive } from './novelty.ts';
 import type { SpeciesState } from './species.ts';
+import type { SurrogateState } from '../surrogate/state.ts';
+import type { InnovationTracker } from '../genome/innovation.ts';
+import type { RankAndCrowding } from '../pareto/index.ts';
+
+/** How a member was made: a seed, an elite carried over, NEAT's children, the surrogate's children (surrogate.ts). */
+export const MADE = ['seed', 'elite', 'mutation', 'crossover', 'guided', 'cross-species', 'filtered'] as const;
 
 export interface Member {
   id: number;
   genome: Genome;
   /** The seed it descends from through its first parent. */
   origin: string;
-  /** How it was made: 'seed', 'elite', 'mutation' or 'crossover'. */
+  /** How it was made: one of MADE. */
   made: string;
   /**
    * Per task, its objective vectors on that task summed over the generations it was valid in so
@@ -63,6 +69,8 @@ export interface RunState {
   seedScales: Record<string, number> | null;
   /** The seeds on the report plan at their best step sizes (report.ts); null until the first report. */
   baseline: SeedBaseline[] | null;
+  /** The surrogate (config.surrogate, surrogate.ts) after this state's last generation; absent or null when off. */
+  surrogate?: SurrogateState | null;
 }
 
 /** A genome to evaluate: its id, and the step-size scales to try and its learning check when known (src/tasks/evaluate.ts). */
@@ -87,6 +95,22 @@ export interface Screener {
 export interface GenerationTools {
   evaluate: Evaluator;
   screen: Screener;
+  /** The run's surrogate, live on the main thread (its state travels in RunState.surrogate); null when off. */
+  surrogate?: SurrogateTool | null;
+}
+
+/**
+ * The surrogate's part in a generation (src/evolve/surrogate.ts, loaded only when the surrogate is
+ * on, so that runs without it never load TensorFlow.js): learn from the evaluated population, make
+ * its shares of the bred children, and its state for the checkpoint.
+ */
+export interface SurrogateTool {
+  learn(population: readonly Member[], objectives: readonly number[][], generation: number): { observed: number; steps: number; loss: number };
+  children(
+    evaluated: readonly Member[], pools: readonly number[][], contest: RankAndCrowding, next: Member[], tracker: InnovationTracker, generation: number,
+  ): { population: Member[]; children: { guided: number; crossSpecies: number; filtered: number }; invalid: number };
+  snapshot(): SurrogateState;
+  dispose(): void;
 }
 
 export interface GenerationReport {
@@ -115,6 +139,11 @@ export interface GenerationReport {
   rejectedChildren: number;
   /** Seed lineages (origins) alive in the next population. */
   lineages: number;
+  /** What the surrogate did this generation, when on (surrogate.ts). */
+  surrogate?: {
+    observed: number; steps: number; loss: number | null;
+    children: { guided: number; crossSpecies: number; filtered: number }; invalid: number; ms: number;
+  };
 }
 
 /** The front of a report generation, evaluated on the report plan. */

@@ -80,6 +80,11 @@ export class InnovationTracker {
     return key;
   }
 
+  /** A key no gene has had: for a node that no mutation made (a decoded graph's new node, src/surrogate). */
+  freshKey(): number {
+    return this.take();
+  }
+
   /** The keys of the node and two edges that replace edge `edgeKey` when it is split this generation. */
   splitKeys(edgeKey: number): SplitKeys {
     const known = this.splits.get(edgeKey);

@@ -53,7 +53,7 @@ describe('the config schema', () => {
 
   it('gives every number a finite range, integers where the code counts, and documents every key', () => {
     const numbers = leaves(CONFIG_SCHEMA, '').filter(([, s]) => s instanceof z.ZodNumber) as [string, z.ZodNumber][];
-    expect(numbers).toHaveLength(33);
+    expect(numbers).toHaveLength(57);
     for (const [path, s] of numbers) {
       expect(Number.isFinite(s.minValue), path).toBe(true);
       expect(Number.isFinite(s.maxValue), path).toBe(true);
@@ -61,7 +61,10 @@ describe('the config schema', () => {
     expect(numbers.filter(([, s]) => s.isInt).map(([p]) => p)).toEqual([
       'seed', 'generations', 'population', 'workers', 'timeLimitMs', 'curriculum.steps.min', 'curriculum.steps.max',
       'curriculum.tasksPerGeneration', 'species.targetSpecies', 'species.stagnationLimit',
-      'species.protectTop', 'species.elitism', 'species.originGenerations', 'species.originMinMembers', 'lineageGenerations', 'report.every',
+      'species.protectTop', 'species.elitism', 'species.originGenerations', 'species.originMinMembers', 'lineageGenerations',
+      'surrogate.maxNodes', 'surrogate.latent', 'surrogate.hidden', 'surrogate.edgeHidden', 'surrogate.batchSize',
+      'surrogate.stepsPerGeneration', 'surrogate.betaWarmup', 'surrogate.maxExamples', 'surrogate.startGeneration',
+      'surrogate.filterCandidates', 'surrogate.guidanceSteps', 'report.every',
     ]);
     const keys = configKeys();
     // The documented keys are the schema's leaves, an array of objects being one key.
@@ -129,6 +132,8 @@ describe('the config schema', () => {
       [{ curriculum: { heldOut: ['iris', 'iris:logistic'] } }, 'curriculum.heldOut[1] must be unique (it is curriculum.heldOut[0]) (got "iris:logistic")'],
       [{ population: 15 }, 'population must be at least 16 (species.targetSpecies × (species.elitism + 1)), so that each species can breed a child besides its elites (got 15)'],
       [{ species: { thresholdMin: 5 } }, 'species.thresholdInitial must be at least species.thresholdMin (5) (got 3)'],
+      [{ surrogate: { guided: 0.5, crossSpecies: 0.3, filtered: 0.4 } }, 'surrogate.filtered must leave surrogate.guided + surrogate.crossSpecies + surrogate.filtered at most 1 (they sum to 1.2) (got 0.4)'],
+      [{ surrogate: { invalidShareMax: 0.3 } }, 'surrogate.invalidShareMax must be a number from 0 to 0.2 (got 0.3)'],
     ];
     for (const [json, expected] of cases) expect(refused(json), JSON.stringify(json)).toBe(expected);
     expect(resolve({ population: 8, species: { elitism: 0 } }).population).toBe(8);

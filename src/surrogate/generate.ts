@@ -132,10 +132,11 @@ export function generate(model: GraphVae, z: tf.Tensor2D, shape: GraphShape): Gr
   const latent = tf.keep(tf.tidy(() => model.fromLatent(z) as tf.Tensor2D));
   let states = tf.zeros([B, N, d]) as tf.Tensor3D;
   let prefix = tf.zeros([B, 1, d]) as tf.Tensor3D;
+  let previous = tf.zeros([B, 1, d]) as tf.Tensor3D;
   try {
     for (let i = 0; i < N && alive.some((x) => x); i++) {
       const position = tf.slice(model.position, [i, 0], [1, d]) as tf.Tensor2D;
-      const context = tf.tidy(() => model.context(prefix, latent, position));
+      const context = tf.tidy(() => model.context(prefix, previous, latent, position));
       const head = read(() => model.nodeHead(context));
       const x = new Float32Array(B * NODE_FEATURES);
       const here = new Float32Array(B);
@@ -182,22 +183,23 @@ export function generate(model: GraphVae, z: tf.Tensor2D, shape: GraphShape): Gr
           }
         }
       }
-      const [nextStates, nextPrefix] = tf.tidy(() => {
+      const [nextStates, nextPrefix, state] = tf.tidy(() => {
         const adjacency = tf.tensor3d(row, [B, CHANNELS_0, N]);
         const m = tf.matMul(adjacency, states); // [B, C0, d]
         const message = model.decMessage0(tf.reshape(m, [B, 1, CHANNELS_0 * d]));
         const state = tf.mul(model.decCell(input, message), tf.tensor3d(here, [B, 1, 1]));
         const at = tf.reshape(tf.oneHot(tf.tensor1d([i], 'int32'), N), [1, N, 1]);
-        return [tf.add(states, tf.mul(at, state)) as tf.Tensor3D, tf.add(prefix, model.summand(state)) as tf.Tensor3D];
+        return [tf.add(states, tf.mul(at, state)) as tf.Tensor3D, tf.add(prefix, model.summand(state)) as tf.Tensor3D, state as tf.Tensor3D];
       });
-      tf.dispose([position, context, input, states, prefix]);
+      tf.dispose([position, context, input, states, prefix, previous]);
       states = nextStates;
       prefix = nextPrefix;
+      previous = state;
     }
     if (shape.maxDelay > 0) decodeDelayed(model, graphs, states, latent, shape);
     if (shape.coding) decodeCoding(model, graphs, latent, shape);
   } finally {
-    tf.dispose([latent, states, prefix]);
+    tf.dispose([latent, states, prefix, previous]);
   }
   return graphs;
 }

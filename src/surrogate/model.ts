@@ -136,7 +136,7 @@ export class GraphVae {
     this.decCell = gru(s, rng, 'dec.cell', d, d);
     this.sumGate = dense(s, rng, 'dec.sumGate', d, d, 'sigmoid');
     this.sumValue = dense(s, rng, 'dec.sumValue', d, d);
-    this.contextOfSum = dense(s, rng, 'dec.context', 2 * d, d, 'tanh');
+    this.contextOfSum = dense(s, rng, 'dec.context', 3 * d, d, 'tanh');
     this.position = s.add('dec.position', [maxNodes, d], { normal: 0.1 }, rng);
     this.nodeHead = mlp(s, rng, 'dec.nodeHead', [d, d, NODE_HEAD_WIDTH]);
     this.edge0Target = dense(s, rng, 'dec.edge0.target', d + d, k);
@@ -184,11 +184,14 @@ export class GraphVae {
     return tf.mul(this.sumGate(states), this.sumValue(states));
   }
 
-  /** Contexts [B, R, d] from prefix sums [B, R, d], z's state [B, d] and positions [R] (as a [R, d] slice). */
-  context(prefix: tf.Tensor3D, latent: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor3D {
+  /**
+   * Contexts [B, R, d] from prefix sums [B, R, d], the previous node's state [B, R, d] (the order
+   * the sum forgets), z's state [B, d] and positions (a [R, d] slice).
+   */
+  context(prefix: tf.Tensor3D, previous: tf.Tensor3D, latent: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor3D {
     const rows = prefix.shape[1];
-    const both = tf.concat([prefix, tf.tile(tf.expandDims(latent, 1), [1, rows, 1])], 2);
-    return tf.add(this.contextOfSum(both), positions) as tf.Tensor3D;
+    const all = tf.concat([prefix, previous, tf.tile(tf.expandDims(latent, 1), [1, rows, 1])], 2);
+    return tf.add(this.contextOfSum(all), positions) as tf.Tensor3D;
   }
 
   /** Delay-0 edge outputs for targets [B, R, 2d] (context and own input) against sources [B, N, d]: [B, R, N, EDGE_HEAD_0]. */
@@ -215,7 +218,10 @@ export class GraphVae {
     // prefix[i] = sum over j < i of the summands: a strictly lower triangular matrix times them.
     const lower = tf.sub(tf.linalg.bandPart(tf.ones([N, N]), -1, 0), tf.eye(N)) as tf.Tensor2D;
     const prefix = tf.matMul(tf.tile(tf.expandDims(lower, 0), [batch.size, 1, 1]) as tf.Tensor3D, tf.mul(this.summand(states), present) as tf.Tensor3D) as tf.Tensor3D;
-    const context = this.context(prefix, latent, tf.slice(this.position, [0, 0], [N, this.size.hidden]) as tf.Tensor2D);
+    // previous[i] = the state of node i - 1: a subdiagonal matrix times the states.
+    const shift = tf.sub(tf.linalg.bandPart(tf.ones([N, N]), 1, 0), tf.linalg.bandPart(tf.ones([N, N]), 0, 0)) as tf.Tensor2D;
+    const previous = tf.matMul(tf.tile(tf.expandDims(shift, 0), [batch.size, 1, 1]) as tf.Tensor3D, states) as tf.Tensor3D;
+    const context = this.context(prefix, previous, latent, tf.slice(this.position, [0, 0], [N, this.size.hidden]) as tf.Tensor2D);
     const node = this.nodeHead(context) as tf.Tensor3D;
     const edge0 = this.edges0(tf.concat([context, input], 2) as tf.Tensor3D, states);
     const final = tf.concat([states, tf.tile(tf.expandDims(latent, 1), [1, N, 1])], 2) as tf.Tensor3D;

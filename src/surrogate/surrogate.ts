@@ -15,6 +15,7 @@ import type { Genome } from '../genome/types.ts';
 import type { Rng } from '../util/rng.ts';
 import { Adam } from './adam.ts';
 import { unmodelled } from './batch.ts';
+import { compactGraph, expandGraph, type CompactGraph } from './compact.ts';
 import type { GraphShape } from './generate.ts';
 import { representable, signature, toArrays, type GraphArrays } from './graph.ts';
 import { GraphVae, type ModelSize } from './model.ts';
@@ -56,9 +57,9 @@ export class Surrogate {
   /** Adam steps taken so far (the KL warm-up counts them). */
   steps = 0;
   /** Valid graphs by signature, oldest first. */
-  readonly examples = new Map<string, StoredExample & { arrays: GraphArrays }>();
+  readonly examples = new Map<string, StoredExample & { graph: CompactGraph }>();
   /** Invalid decodes, oldest first. */
-  readonly invalid: GraphArrays[] = [];
+  readonly invalid: CompactGraph[] = [];
 
   /** A new surrogate, its parameters drawn from `rng` in one fixed order. */
   constructor(settings: SurrogateSettings, shape: GraphShape, rng: Rng) {
@@ -84,7 +85,7 @@ export class Surrogate {
     if (typeof a === 'string') return false;
     const key = signature(a);
     this.examples.delete(key);
-    this.examples.set(key, { genome, objectives: [...objectives], generation, arrays: a });
+    this.examples.set(key, { genome, objectives: [...objectives], generation, graph: compactGraph(a) });
     while (this.examples.size > this.settings.maxExamples) {
       const oldest = this.examples.keys().next().value as string;
       this.examples.delete(oldest);
@@ -94,7 +95,7 @@ export class Surrogate {
 
   /** Keeps an invalid decode for training (at most as many as the share can ever use). */
   observeInvalid(arrays: GraphArrays): void {
-    this.invalid.push(arrays);
+    this.invalid.push(compactGraph(arrays));
     const limit = Math.ceil(this.settings.invalidShare.max * this.settings.maxExamples);
     if (this.invalid.length > limit) this.invalid.splice(0, this.invalid.length - limit);
   }
@@ -102,11 +103,11 @@ export class Surrogate {
   /** The training set of a generation: the valid graphs and the newest invalid decodes at their share. */
   trainingSet(generation: number): Example[] {
     const valid: Example[] = [];
-    for (const e of this.examples.values()) valid.push({ arrays: e.arrays, target: predictorTarget(e.objectives) });
+    for (const e of this.examples.values()) valid.push({ load: () => expandGraph(e.graph), target: predictorTarget(e.objectives) });
     const share = Math.min(this.settings.invalidShare.max, this.settings.invalidShare.perGeneration * generation);
     const count = Math.min(this.invalid.length, Math.floor(share * valid.length));
     const penalty = predictorTarget(Array.from({ length: SURROGATE_OBJECTIVES }, () => this.settings.invalidPenalty));
-    const invalid = this.invalid.slice(this.invalid.length - count).map((arrays) => ({ arrays, target: penalty }));
+    const invalid = this.invalid.slice(this.invalid.length - count).map((graph) => ({ load: () => expandGraph(graph), target: penalty }));
     return [...valid, ...invalid];
   }
 

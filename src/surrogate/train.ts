@@ -27,9 +27,9 @@ export interface TrainSettings {
   relevanceL1: number;
 }
 
-/** One training example: a graph and, when known, its objectives on the predictor's scale. */
+/** One training example: its graph (made when a batch draws it) and, when known, its objectives on the predictor's scale. */
 export interface Example {
-  arrays: GraphArrays;
+  load: () => GraphArrays;
   target: number[] | null;
 }
 
@@ -59,7 +59,7 @@ export function trainOn(model: GraphVae, predictor: Predictor, adam: Adam, examp
   const picks = Array.from({ length: Math.min(settings.batchSize, examples.length) }, () => examples[rng.int(examples.length)] as Example);
   const B = picks.length;
   const K = predictor.objectives;
-  const batch = makeBatch(picks.map((e) => e.arrays));
+  const batch = makeBatch(picks.map((e) => e.load()));
   const targets = new Float32Array(B * K);
   const known = new Float32Array(B * K);
   picks.forEach((e, b) => {

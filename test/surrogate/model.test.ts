@@ -13,7 +13,9 @@ import { SEEDS } from '../../src/seeds/index.ts';
 import { Adam } from '../../src/surrogate/adam.ts';
 import { levelsOf, makeBatch, disposeBatch } from '../../src/surrogate/batch.ts';
 import { generate } from '../../src/surrogate/generate.ts';
-import { edgeIndex, fromArrays, representable, toArrays, type GraphArrays } from '../../src/surrogate/graph.ts';
+import { compactGraph, expandGraph } from '../../src/surrogate/compact.ts';
+import { edgeIndex, fromArrays, representable, sameGraph, toArrays, type GraphArrays } from '../../src/surrogate/graph.ts';
+import { pack, unpack } from 'msgpackr';
 import { reconstructionTerms } from '../../src/surrogate/loss.ts';
 import { GraphVae, NODE_HEAD, splitParts } from '../../src/surrogate/model.ts';
 import { Predictor } from '../../src/surrogate/predictor.ts';
@@ -66,13 +68,24 @@ describe('makeBatch', () => {
   });
 });
 
+describe('compact graphs', () => {
+  it('expand to the same arrays, and survive msgpack unchanged', () => {
+    for (const g of graphs) {
+      const compact = compactGraph(g);
+      const back = expandGraph(unpack(pack(compact)) as typeof compact);
+      const same = sameGraph(g, back, 0);
+      expect(same.structure && same.attributes, same.mismatches.join('; ')).toBe(true);
+    }
+  });
+});
+
 describe('GraphVae', () => {
   it('trains with finite losses and leaks no tensors', () => {
     const model = new GraphVae(SIZE, createRng(1));
     const predictor = new Predictor(model.store, createRng(2), SIZE.latent, 8, 4);
     const adam = new Adam({ learningRate: 3e-3, clipNorm: 5 });
     const rng = createRng(3);
-    const examples = graphs.map((arrays, i) => ({ arrays, target: i % 3 === 0 ? null : [0.1 * i, 1, 2, 3] }));
+    const examples = graphs.map((arrays, i) => ({ load: () => arrays, target: i % 3 === 0 ? null : [0.1 * i, 1, 2, 3] }));
     const settings = { batchSize: 6, beta: 0.1, betaWarmup: 4, predictorWeight: 1, relevanceL1: 1e-3 };
     trainOn(model, predictor, adam, examples, settings, 0, rng);
     const before = tf.memory().numTensors;

@@ -132,7 +132,7 @@ export function generate(model: GraphVae, z: tf.Tensor2D, shape: GraphShape): Gr
   const latent = tf.keep(tf.tidy(() => model.fromLatent(z) as tf.Tensor2D));
   let states = tf.zeros([B, N, d]) as tf.Tensor3D;
   let prefix = tf.zeros([B, 1, d]) as tf.Tensor3D;
-  let previous = tf.zeros([B, 1, d]) as tf.Tensor3D;
+  let previous = tf.tidy(() => tf.tile(tf.reshape(model.start, [1, 1, d]), [B, 1, 1])) as tf.Tensor3D;
   try {
     for (let i = 0; i < N && alive.some((x) => x); i++) {
       const position = tf.slice(model.position, [i, 0], [1, d]) as tf.Tensor2D;

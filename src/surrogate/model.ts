@@ -107,6 +107,8 @@ export class GraphVae {
   readonly sumValue: Layer;
   readonly contextOfSum: Layer;
   readonly position: tf.Variable;
+  /** The start token: what node 0's context reads as its previous node's state. */
+  readonly start: tf.Variable;
   readonly nodeHead: Layer;
   readonly edge0Target: Layer;
   readonly edge0Source: Layer;
@@ -138,6 +140,7 @@ export class GraphVae {
     this.sumValue = dense(s, rng, 'dec.sumValue', d, d);
     this.contextOfSum = dense(s, rng, 'dec.context', 3 * d, d, 'tanh');
     this.position = s.add('dec.position', [maxNodes, d], { normal: 0.1 }, rng);
+    this.start = s.add('dec.start', [d], { normal: 0.1 }, rng);
     this.nodeHead = mlp(s, rng, 'dec.nodeHead', [d, d, NODE_HEAD_WIDTH]);
     this.edge0Target = dense(s, rng, 'dec.edge0.target', d + d, k);
     this.edge0Source = dense(s, rng, 'dec.edge0.source', d, k);
@@ -218,9 +221,10 @@ export class GraphVae {
     // prefix[i] = sum over j < i of the summands: a strictly lower triangular matrix times them.
     const lower = tf.sub(tf.linalg.bandPart(tf.ones([N, N]), -1, 0), tf.eye(N)) as tf.Tensor2D;
     const prefix = tf.matMul(tf.tile(tf.expandDims(lower, 0), [batch.size, 1, 1]) as tf.Tensor3D, tf.mul(this.summand(states), present) as tf.Tensor3D) as tf.Tensor3D;
-    // previous[i] = the state of node i - 1: a subdiagonal matrix times the states.
+    // previous[i] = the state of node i - 1 (a subdiagonal matrix times the states); node 0's is the start token.
     const shift = tf.sub(tf.linalg.bandPart(tf.ones([N, N]), 1, 0), tf.linalg.bandPart(tf.ones([N, N]), 0, 0)) as tf.Tensor2D;
-    const previous = tf.matMul(tf.tile(tf.expandDims(shift, 0), [batch.size, 1, 1]) as tf.Tensor3D, states) as tf.Tensor3D;
+    const first = tf.reshape(tf.oneHot(tf.tensor1d([0], 'int32'), N), [1, N, 1]);
+    const previous = tf.add(tf.matMul(tf.tile(tf.expandDims(shift, 0), [batch.size, 1, 1]) as tf.Tensor3D, states), tf.mul(first, this.start)) as tf.Tensor3D;
     const context = this.context(prefix, previous, latent, tf.slice(this.position, [0, 0], [N, this.size.hidden]) as tf.Tensor2D);
     const node = this.nodeHead(context) as tf.Tensor3D;
     const edge0 = this.edges0(tf.concat([context, input], 2) as tf.Tensor3D, states);

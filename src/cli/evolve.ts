@@ -167,10 +167,13 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
 }
 
 function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number, role: Role): void {
-  const seeds = final.members.filter((m) => m.made === 'seed').length;
+  const seeds = final.members.filter((m) => m.born === 'seed').length;
+  const born = new Map<string, number>();
+  for (const m of final.members) if (m.born !== 'seed') born.set(m.born, (born.get(m.born) ?? 0) + 1);
+  const how = [...born].map(([k, n]) => `${k} ${n}`).join(', ');
   const lines = [
     `run directory: ${out}`,
-    `final front (generation ${final.generation}): ${final.members.length} genomes, ${final.members.length - seeds} of them evolved`,
+    `final front (generation ${final.generation}): ${final.members.length} genomes, ${final.members.length - seeds} of them evolved${how === '' ? '' : ` (born by ${how})`}`,
   ];
   const hv = final.reportHypervolume;
   if (hv !== null) {

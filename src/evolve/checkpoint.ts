@@ -48,6 +48,7 @@ const STATE = z.object({
     genome,
     origin: z.string(),
     made: z.enum(MADE),
+    born: z.enum(MADE).optional(),
     record: z.record(z.string(), z.object({ sums: z.array(finite), count: int })).optional(),
     scale: z.number().int().min(SCALE_MIN).max(SCALE_MAX).optional(),
   })).min(1),

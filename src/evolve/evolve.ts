@@ -46,7 +46,7 @@ export interface FinalFront {
   generation: number;
   /** The report hypervolume (report.ts, reportPlan) of the first and the last report generation; null without reports. */
   reportHypervolume: { seeds: number | null; first: { generation: number; hypervolume: number }; last: { generation: number; hypervolume: number } } | null;
-  members: { id: number; origin: string; made: string; scale: number; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
+  members: { id: number; origin: string; made: string; born: string; scale: number; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
   /** The seeds on the same plan at their best step sizes (report.ts); null without held-out tasks. */
   baseline: SeedBaseline[] | null;
   /** The front's best learners against the best tuned seeds on every held-out task (heldout.ts); null without held-out tasks. */

@@ -174,7 +174,7 @@ export async function runGeneration(config: EvolveConfig, start: RunState, tools
     hypervolume: hv, report: generationReport, frontSize: front.length,
     front: front.map((i) => {
       const m = lived[validAt[i] as number] as Member;
-      return { id: m.id, origin: m.origin, made: m.made, scale: m.scale ?? 0, objectives: validRows[i] as number[] };
+      return { id: m.id, origin: m.origin, made: m.made, born: m.born ?? m.made, scale: m.scale ?? 0, objectives: validRows[i] as number[] };
     }),
     invalid: Object.fromEntries(INVALID_REASONS.map((r) => [r, results.filter((x) => x.status === 'invalid' && x.reason === r).length])),
     ...summary(validRows),

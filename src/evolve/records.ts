@@ -60,7 +60,7 @@ export const genome = z.unknown().transform((value, ctx): Genome => {
 
 const FRONT_FILE = z.object({
   generation: int,
-  front: z.array(z.object({ id: int, origin: z.string(), made: z.string(), scale: z.number().int(), objectives: z.array(z.number()), genome })),
+  front: z.array(z.object({ id: int, origin: z.string(), made: z.string(), born: z.string().optional(), scale: z.number().int(), objectives: z.array(z.number()), genome })),
 });
 
 /** "a.b[2].c" for a zod issue path. */

@@ -27,6 +27,11 @@ export function frontElites(front: readonly number[], distance: ArrayLike<number
 const MAX_TRIES = 8;
 
 /** The mutation settings of a generation's children: the role's, with caps grown by the generation. */
+/** A member carried over unchanged: made 'elite', born as it was first made. */
+export function asElite(m: Member): Member {
+  return { ...m, made: 'elite', born: m.born ?? m.made };
+}
+
 export function breedingOptions(config: EvolveConfig, generation: number): MutationOptions {
   const kit = roleKit(config.role);
   return mutationOptions({
@@ -50,7 +55,7 @@ export function breed(
   const kit = roleKit(config.role);
   const options = breedingOptions(config, generation);
   const pools = members.map((m) => parentPool(m, fitness, config.species));
-  const population: Member[] = carried.map((i) => ({ ...(state.population[i] as Member), made: 'elite' }));
+  const population: Member[] = carried.map((i) => asElite(state.population[i] as Member));
   const kept = new Set(carried);
   let nextId = state.nextId;
   let rejected = 0;
@@ -58,7 +63,7 @@ export function breed(
     const count = offspring[k] as number;
     const pool = pools[k] as number[];
     const elites = pool.filter((i) => !kept.has(i)).slice(0, Math.min(config.species.elitism, count));
-    for (const i of elites) population.push({ ...(state.population[i] as Member), made: 'elite' });
+    for (const i of elites) population.push(asElite(state.population[i] as Member));
     for (let c = elites.length; c < count; c++) {
       let child: Member | undefined;
       for (let attempt = 0; attempt < MAX_TRIES && child === undefined; attempt++) {

@@ -27,6 +27,8 @@ export interface Member {
   origin: string;
   /** How it was made: one of MADE. */
   made: string;
+  /** How it was first made, kept when it is carried over as an elite (absent: as `made`): counts surrogate children that reach fronts. */
+  born?: string;
   /**
    * Per task, its objective vectors on that task summed over the generations it was valid in so
    * far, and how many: a genome that survives is ranked, on each of a generation's tasks, by its
@@ -126,7 +128,7 @@ export interface GenerationReport {
   report: GenerationSummary | null;
   frontSize: number;
   /** The first front: id, origin, step-size scale (grid index) and objective vector of each member. */
-  front: { id: number; origin: string; made: string; scale: number; objectives: number[] }[];
+  front: { id: number; origin: string; made: string; born: string; scale: number; objectives: number[] }[];
   /** The functional fingerprint cache (screen.ts): genomes looked up, and how many reused an earlier result. */
   cache: { lookups: number; hits: number };
   /** Updates trained in this generation's evaluations (every scale tried), and updates hurdles saved. */

@@ -93,6 +93,8 @@ export function levelsOf(a: GraphArrays): Int32Array {
 
 export interface Targets {
   stop: tf.Tensor2D; stopMask: tf.Tensor2D;
+  /** Each graph's node count [B] (the count head's class). */
+  count: tf.Tensor1D;
   kind: tf.Tensor2D; kindMask: tf.Tensor2D; op: tf.Tensor2D; policy: tf.Tensor2D; emit: tf.Tensor2D; nodeMask: tf.Tensor2D;
   numbers: tf.Tensor3D;
   effectCount: tf.Tensor2D;
@@ -190,12 +192,13 @@ export function makeBatch(graphs: readonly GraphArrays[]): Batch {
     edge0: new Float32Array(B * N * N * P), enabled0: new Float32Array(B * N * N * P), weight0: new Float32Array(B * N * N * P), mask0: new Float32Array(B * N * N * P),
     edgeD: new Float32Array(B * N * N * P), enabledD: new Float32Array(B * N * N * P), weightD: new Float32Array(B * N * N * P),
     delayD: new Float32Array(B * N * N * P), maskD: new Float32Array(B * N * N * P),
-    ticks: new Float32Array(B), codingMask: new Float32Array(B),
+    ticks: new Float32Array(B), codingMask: new Float32Array(B), count: new Float32Array(B),
     encoders: new Float32Array(B * MAX_INPUT_SLOTS), encoderMask: new Float32Array(B * MAX_INPUT_SLOTS),
     decoders: new Float32Array(B * MAX_OUTPUT_SLOTS), decoderMask: new Float32Array(B * MAX_OUTPUT_SLOTS),
   };
   graphs.forEach((g, b) => {
     x.set(nodeFeatures(g).subarray(0, N * F), b * N * F);
+    t.count[b] = g.count;
     if (g.coding !== undefined) {
       t.codingMask[b] = 1;
       t.ticks[b] = g.coding.ticks - 1;
@@ -279,7 +282,7 @@ export function makeBatch(graphs: readonly GraphArrays[]): Batch {
     levels: onLevel.map((positions) => makeLevel(positions, adj0, N)),
     adjacencyD: tf.tensor3d(adjD, [B, CHANNELS_D * N, N]),
     targets: {
-      stop: t2(t.stop), stopMask: t2(t.stopMask), kind: t2(t.kind), kindMask: t2(t.kindMask), op: t2(t.op), policy: t2(t.policy), emit: t2(t.emit),
+      stop: t2(t.stop), stopMask: t2(t.stopMask), count: tf.tensor1d(t.count), kind: t2(t.kind), kindMask: t2(t.kindMask), op: t2(t.op), policy: t2(t.policy), emit: t2(t.emit),
       nodeMask: t2(t.nodeMask), numbers: tf.tensor3d(t.numbers, [B, N, NODE_NUMBERS]), effectCount: t2(t.effectCount),
       effect: tf.tensor4d(t.effect, [B, N, E, EFFECT_FIELDS.length]), effectMask: tf.tensor3d(t.effectMask, [B, N, E]),
       effectScale: tf.tensor3d(t.effectScale, [B, N, E]),

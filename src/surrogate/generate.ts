@@ -2,8 +2,9 @@
 // by node on its own choices, for a batch of latent points in lockstep. Each choice is the most
 // likely one under masks that make the result valid by construction where that can be done:
 //   - input nodes come first, one per slot of the role (their kind is not chosen);
+//   - the graph has the count head's most likely length among those that hold the role's slots;
 //   - a node's kind is hidden or an output slot not yet placed, and hidden only while enough
-//     positions remain for the missing outputs; the stop token only once every output is placed;
+//     positions remain within that length for the missing outputs;
 //   - delay-0 edges run from an earlier node to a later one (no delay-0 cycle), edges enter only
 //     ports the target's op reads, never an input node, delays stay within the role's maxDelay;
 //   - decay and probability are clipped to [0, 1], refractory rounded into 0..255.
@@ -63,14 +64,14 @@ const HEAD: Record<(typeof NODE_HEAD)[number][0], number> = (() => {
 })();
 const HEAD_WIDTH = NODE_HEAD.reduce((s, [, w]) => s + w, 0);
 
-/** Node `i`'s choice from its head's outputs `h` (at `o`), and whether the graph stops here instead. */
+/** Node `i`'s choice from its head's outputs `h` (at `o`), and whether the graph stops here instead: at its predicted node count N. */
 function chooseNode(h: Float32Array, o: number, i: number, shape: GraphShape, N: number, placed: Set<number>): NodeChoice | 'stop' {
   const missing = shape.outputs - placed.size;
   let kind: number;
   if (i < shape.inputs) {
     kind = 1 + i;
   } else {
-    if (missing === 0 && sigmoid(h[o + HEAD.stop] as number) > 0.5) return 'stop';
+    if (missing === 0 && i >= N) return 'stop';
     const hiddenAllowed = N - i > missing;
     const k = argmax(h, o + HEAD.kind, DECODED_KINDS, (c) => (c === 0 ? hiddenAllowed : c - 1 < shape.outputs && !placed.has(c - 1)));
     if (k < 0) return 'stop';
@@ -130,6 +131,9 @@ export function generate(model: GraphVae, z: tf.Tensor2D, shape: GraphShape): Gr
   const placed = graphs.map(() => new Set<number>());
   const alive = graphs.map(() => true);
   const latent = tf.keep(tf.tidy(() => model.fromLatent(z) as tf.Tensor2D));
+  // Each graph's length: the count head's most likely count that holds the role's inputs and outputs.
+  const countLogits = read(() => model.countHead(latent));
+  const lengths = graphs.map((_, b) => argmax(countLogits, b * (N + 1), N + 1, (c) => c >= shape.inputs + shape.outputs));
   let states = tf.zeros([B, N, d]) as tf.Tensor3D;
   let prefix = tf.zeros([B, 1, d]) as tf.Tensor3D;
   let previous = tf.tidy(() => tf.tile(tf.reshape(model.start, [1, 1, d]), [B, 1, 1])) as tf.Tensor3D;
@@ -142,7 +146,7 @@ export function generate(model: GraphVae, z: tf.Tensor2D, shape: GraphShape): Gr
       const here = new Float32Array(B);
       for (let b = 0; b < B; b++) {
         if (!alive[b]) continue;
-        const choice = chooseNode(head, b * HEAD_WIDTH, i, shape, N, placed[b] as Set<number>);
+        const choice = chooseNode(head, b * HEAD_WIDTH, i, shape, lengths[b] as number, placed[b] as Set<number>);
         if (choice === 'stop') {
           alive[b] = false;
           continue;

@@ -45,6 +45,7 @@ export function reconstructionTerms(batch: Batch, out: DecoderOutput): Record<st
   const node = splitParts(out.node, NODE_HEAD);
   const terms: Record<string, tf.Tensor1D> = {
     stop: binaryCrossEntropy(tf.squeeze(node.stop, [2]), t.stop, t.stopMask),
+    count: crossEntropy(out.count, t.count, tf.onesLike(t.count)),
     kind: crossEntropy(node.kind, t.kind, t.kindMask),
     op: crossEntropy(node.op, t.op, t.nodeMask),
     policy: crossEntropy(node.policy, t.policy, t.nodeMask),

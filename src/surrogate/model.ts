@@ -12,7 +12,8 @@
 //
 // Decoder. From z: the decoder's own node states follow the graph the same way (a GRU of the node's
 // features and z, and its delay-0 predecessors' states). Node i's context is z, its position and the
-// gated sum of the states of nodes 0..i-1; from it come the stop token, the node's kind (hidden or
+// gated sum of the states of nodes 0..i-1; from it come the stop token (auxiliary: generation ends
+// at the length of the count head, which reads z), the node's kind (hidden or
 // an output slot), op, policy, emit, its numbers and effects. Delay-0 edges into node i come from
 // pairs (source j < i, node i): so they cannot form a cycle. Delayed edges come from every pair of
 // final node states. Training uses teacher forcing: the true nodes and edges feed the states
@@ -83,6 +84,8 @@ export interface DecoderOutput {
   edgeD: tf.Tensor4D;
   /** [B, CODING_HEAD_WIDTH]. */
   coding: tf.Tensor2D;
+  /** [B, maxNodes + 1] logits of the graph's node count. */
+  count: tf.Tensor2D;
 }
 
 export class GraphVae {
@@ -117,6 +120,8 @@ export class GraphVae {
   readonly edgeDSource: Layer;
   readonly edgeDOut: Layer;
   readonly codingHead: Layer;
+  /** The graph's node count from z: generation ends there (generate.ts). */
+  readonly countHead: Layer;
 
   constructor(size: ModelSize, rng: Rng, store = new ParamStore()) {
     this.store = store;
@@ -149,6 +154,7 @@ export class GraphVae {
     this.edgeDSource = dense(s, rng, 'dec.edgeD.source', d + d, k);
     this.edgeDOut = dense(s, rng, 'dec.edgeD.out', k, EDGE_HEAD_D);
     this.codingHead = mlp(s, rng, 'dec.coding', [d, d, CODING_HEAD_WIDTH]);
+    this.countHead = mlp(s, rng, 'dec.count', [d, d, maxNodes + 1]);
   }
 
   /** The latent's mean and log-variance for each graph of the batch. */
@@ -230,6 +236,6 @@ export class GraphVae {
     const edge0 = this.edges0(tf.concat([context, input], 2) as tf.Tensor3D, states);
     const final = tf.concat([states, tf.tile(tf.expandDims(latent, 1), [1, N, 1])], 2) as tf.Tensor3D;
     const edgeD = this.edgesD(final, final);
-    return { node, edge0, edgeD, coding: this.codingHead(latent) as tf.Tensor2D };
+    return { node, edge0, edgeD, coding: this.codingHead(latent) as tf.Tensor2D, count: this.countHead(latent) as tf.Tensor2D };
   }
 }

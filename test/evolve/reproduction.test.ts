@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InnovationTracker } from '../../src/genome/innovation.ts';
 import { resolveConfig } from '../../src/evolve/config.ts';
 import { initialRun } from '../../src/evolve/population.ts';
-import { breed, frontElites } from '../../src/evolve/reproduction.ts';
+import { asElite, breed, frontElites } from '../../src/evolve/reproduction.ts';
 import { seedByName } from '../../src/seeds/index.ts';
 import { createRng } from '../../src/util/rng.ts';
 
@@ -26,6 +26,14 @@ describe('reproduction', () => {
       expect(bred.population).toHaveLength(12);
       expect(new Set(bred.population.map((m) => m.origin))).toEqual(new Set([population[better]?.origin]));
     }
+  });
+
+  it('carries an elite over as made "elite", keeping how it was first made through every carry-over', () => {
+    const child = { id: 3, genome: seedByName('sgd').build(), origin: 'sgd', made: 'cross-species' };
+    const once = asElite(child);
+    expect(once).toMatchObject({ made: 'elite', born: 'cross-species' });
+    expect(asElite(once)).toMatchObject({ made: 'elite', born: 'cross-species' });
+    expect(child.made).toBe('cross-species');
   });
 
   it('thins the front to the most isolated members by crowding distance, in population order', () => {

@@ -26,18 +26,24 @@ export default tseslint.config(
   // Folders import only downward (docs/architecture.md, Import directions): each folder of src/
   // lists the folders it must not import from.
   ...Object.entries({
-    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate'],
-    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
-    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
-    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner', 'surrogate'],
-    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate'],
-    surrogate: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner'],
-    evolve: ['examples', 'cli'],
+    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export'],
+    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export'],
+    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
+    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
+    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
+    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
+    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
+    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner', 'surrogate', 'tracking'],
+    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
+    surrogate: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'tracking'],
+    // Optimizer genomes as PyTorch, TensorFlow.js and ONNX programs (docs/optimizer.md, Exports): above genome.
+    export: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'report'],
+    evolve: ['examples', 'cli', 'tracking', 'report'],
+    // Reporters that listen to a run and never decide (docs/tracking.md): above evolve, below cli.
+    tracking: ['examples', 'cli'],
+    // The report page and the live dashboard read run directories (docs/report.md): above evolve, below cli.
+    report: ['examples', 'cli'],
   }).map(([folder, below]) => ({
     files: [`src/${folder}/**/*.ts`],
     rules: {

@@ -13,9 +13,10 @@ import { formatHeldOutTable } from '../evolve/heldout.ts';
 import { ROLES, roleKit, type Role } from '../evolve/role.ts';
 import { InputError } from '../util/errors.ts';
 import { checkStoragePath, readInputText } from '../util/files.ts';
-import { choiceFlag, configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE } from './flags.ts';
+import { choiceFlag, configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE, urlFlag } from './flags.ts';
 import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
 import { progressOf } from './progress.ts';
+import { trackerOf } from './tracking.ts';
 
 interface EvolveFlags {
   config?: string;
@@ -29,6 +30,8 @@ interface EvolveFlags {
   timeLimit?: number;
   out?: string;
   resume?: string;
+  mlflow?: URL;
+  mlflowExperiment?: string;
 }
 
 /** The flag that sets each configuration key a resumed run may change. */
@@ -37,6 +40,8 @@ const RESUME_FLAGS: Record<(typeof RESUMABLE_KEYS)[number], string> = {
 };
 /** What may come with --resume: the resumable keys' flags and what qualifies them. */
 const WITH_RESUME = new Set(['--resume', ...RESUMABLE_KEYS.map((k) => RESUME_FLAGS[k]), '--force-workers']);
+/** Flags that only say where the run is reported (docs/tracking.md): they may come with anything. */
+const REPORTING = new Set(['--mlflow', '--mlflow-experiment']);
 
 export function evolveCommand(io: CliIO): CliCommand {
   const command = new Command('evolve')
@@ -57,7 +62,9 @@ export function evolveCommand(io: CliIO): CliCommand {
     .addOption(switchFlag('--force-workers', 'allow more workers than this machine has cores'))
     .addOption(intFlag('--time-limit <ms>', 'the wall-clock safety net of one task evaluation (config key timeLimitMs); over it, the genome is invalid (timeout)', TIME_LIMIT_RANGE, DEFAULT_CONFIG.timeLimitMs))
     .addOption(textFlag('--out <dir>', 'the run directory to create (a new or empty folder)', 'runs/evolve-SEED-TIME'))
-    .addOption(textFlag('--resume <dir>', `continue the run in this directory from its last checkpoint; only ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')} may come with it`, 'none: a fresh run'));
+    .addOption(textFlag('--resume <dir>', `continue the run in this directory from its last checkpoint; only ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')} may come with it (and --mlflow, --mlflow-experiment)`, 'none: a fresh run'))
+    .addOption(urlFlag('--mlflow <uri>', 'also track the run in the MLflow tracking server at this address: parameters, metrics per generation, fronts and species as artifacts (docs/tracking.md); a tracker failure is reported and never stops the run', 'none: no tracking'))
+    .addOption(textFlag('--mlflow-experiment <name>', 'the MLflow experiment the run goes in, created when missing (with --mlflow)', 'l2l'));
   return { command, run: (cmd) => runEvolve(cmd, io) };
 }
 
@@ -87,7 +94,7 @@ function runStart(cmd: Command, flags: EvolveFlags): { start: RunStart; out: str
   const forceWorkers = flags.forceWorkers === true;
   if (flags.workers !== undefined) checkWorkers(flags.workers, '--workers', { forceWorkers });
   if (flags.resume !== undefined) {
-    const refused = givenFlags(cmd).filter((f) => !WITH_RESUME.has(f));
+    const refused = givenFlags(cmd).filter((f) => !WITH_RESUME.has(f) && !REPORTING.has(f));
     if (refused.length > 0) {
       throw new InputError(refused[0] as string, `cannot come with --resume: a resumed run keeps its configuration except ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')}`);
     }
@@ -115,9 +122,11 @@ function shellWord(text: string): string {
 
 async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
   if (cmd.args.length > 0) throw new InputError('evolve', 'takes no positional arguments', cmd.args.join(' '));
-  const { start, out, outField } = runStart(cmd, cmd.opts<EvolveFlags>());
+  const flags = cmd.opts<EvolveFlags>();
+  const { start, out, outField } = runStart(cmd, flags);
   const began = performance.now();
   const progress = progressOf(io);
+  const tracker = trackerOf(flags, out, progress);
   const resumeHint = `l2l evolve --resume ${shellWord(out)}`;
   const interrupt = io.interrupt;
   let generation = 0;
@@ -145,12 +154,17 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
         for (const note of info.notes) progress.note(`l2l: ${note}`);
         if (info.resumed) progress.note(`resuming ${out} at generation ${info.generation} of ${info.config.generations}`);
         progress.start(info.generation, info.config.generations);
+        tracker?.start(info);
       },
       onGeneration: (report, state, config) => {
         generation = state.generation;
         progress.generation(report, state, config);
+        tracker?.generation(report);
       },
     });
+  } catch (error) {
+    await tracker?.finish('FAILED');
+    throw error;
   } finally {
     progress.stop();
     if (interrupt !== undefined) {
@@ -158,15 +172,16 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
       interrupt.signal.removeEventListener('abort', onAbort);
     }
   }
+  const tracked = (await tracker?.finish(result.interrupted || result.final === null ? 'KILLED' : 'FINISHED')) ?? null;
   if (result.interrupted || result.final === null) {
     io.stderr(`l2l: stopped after generation ${result.state.generation} of ${result.config.generations}; continue with: ${resumeHint}\n`);
     return STOP_SIGNALS[interrupt?.received ?? 'SIGINT'];
   }
-  writeSummary(io, out, result.final, began, result.config.role);
+  writeSummary(io, out, result.final, began, result.config.role, tracked);
   return 0;
 }
 
-function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number, role: Role): void {
+function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['final']>, began: number, role: Role, tracked: string | null): void {
   const seeds = final.members.filter((m) => m.born === 'seed').length;
   const born = new Map<string, number>();
   for (const m of final.members) if (m.born !== 'seed') born.set(m.born, (born.get(m.born) ?? 0) + 1);
@@ -181,6 +196,7 @@ function writeSummary(io: CliIO, out: string, final: NonNullable<EvolveResult['f
     lines.push(`hypervolume on the report tasks: ${ofSeeds}generation ${hv.first.generation}'s front ${hv.first.hypervolume.toFixed(4)}, generation ${hv.last.generation}'s front ${hv.last.hypervolume.toFixed(4)}`);
   }
   if (final.table !== null) for (const line of formatHeldOutTable(final.table, role)) lines.push(line);
+  if (tracked !== null) lines.push(tracked);
   lines.push(`${((performance.now() - began) / 1000).toFixed(1)} s`);
   io.stdout(`${lines.join('\n')}\n`);
 }

@@ -1,31 +1,38 @@
-// `l2l export <genome.json | seed:NAME> [--format json|dot|mermaid] [--hyper ...] [--out FILE]`:
-// writes the graph in one of the export formats (src/genome/export.ts), to stdout by default. A
-// file is replaced atomically, so a reader never sees half a graph, and never on a pseudo-filesystem
-// (/proc, /sys, /dev), where a rename would replace a device or fail oddly.
+// `l2l export <genome.json | seed:NAME> [--format json|dot|mermaid|pytorch|tfjs|onnx] [--hyper ...] [--out FILE]`:
+// writes the graph in one of the graph formats (src/genome/export.ts), or an optimizer genome as a
+// program for another framework (src/export/index.ts, whose table is the one place a format such as
+// a binary one plugs in), to stdout by default. A file is replaced atomically, so a reader never sees
+// half a graph, and never on a pseudo-filesystem (/proc, /sys, /dev), where a rename would replace a
+// device or fail oddly.
 
 import { Argument, Command } from 'commander';
+import { exportProgram, isProgramFormat, PROGRAM_EXPORTERS, PROGRAM_FORMATS } from '../export/index.ts';
 import { EXPORT_FORMATS, exportGenome } from '../genome/export.ts';
 import { resolveGenome } from '../seeds/index.ts';
 import type { Hyper } from '../seeds/types.ts';
+import { InputError } from '../util/errors.ts';
 import { checkStoragePath, fileError, writeFileAtomic } from '../util/files.ts';
 import { choiceFlag, hyperFlag, positional, textFlag } from './flags.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
-const USAGE = 'l2l export <genome> [--format json|dot|mermaid] [--out FILE]';
+const FORMATS = [...EXPORT_FORMATS, ...PROGRAM_FORMATS];
+const USAGE = `l2l export <genome> [--format ${FORMATS.join('|')}] [--out FILE]`;
 
 interface ExportOptions {
-  format?: (typeof EXPORT_FORMATS)[number];
+  format?: (typeof FORMATS)[number];
   out?: string;
   hyper?: Hyper;
 }
 
 export function exportCommand(io: CliIO): CliCommand {
   const command = new Command('export')
-    .summary('write a genome\'s graph as JSON, Graphviz DOT or a Mermaid flowchart')
-    .description('Write a genome\'s graph as JSON (the genome format), Graphviz DOT or a Mermaid flowchart, to stdout or a file.')
+    .summary('write a genome\'s graph as JSON, DOT or Mermaid, or an optimizer as PyTorch, TensorFlow.js or ONNX')
+    .description('Write a genome\'s graph as JSON (the genome format), Graphviz DOT or a Mermaid flowchart, or an optimizer genome as '
+      + `${PROGRAM_FORMATS.map((f) => `${f}: ${PROGRAM_EXPORTERS[f].description}`).join('; ')} (docs/optimizer.md, Exports), to stdout or a file. `
+      + 'Spiking and self-modifying genomes cannot be exported as programs.')
     .usage('<genome> [options]')
     .addArgument(new Argument('[genome]', 'seed:NAME (l2l seeds) or a genome file (JSON; .msgpack: msgpack)'))
-    .addOption(choiceFlag('--format <format>', 'the output format', EXPORT_FORMATS, 'json'))
+    .addOption(choiceFlag('--format <format>', 'the output format', FORMATS, 'json'))
     .addOption(textFlag('--out <file>', 'write to this file (replaced atomically) instead of stdout', 'stdout'))
     .addOption(hyperFlag('--hyper <name=value>', 'override a seed\'s hyperparameter, as lr=0.01: repeat the flag or join pairs with commas'));
   return {
@@ -34,9 +41,13 @@ export function exportCommand(io: CliIO): CliCommand {
       const source = positional(cmd.args[0], 'genome', USAGE);
       const opts = cmd.opts<ExportOptions>();
       if (opts.out !== undefined) checkStoragePath(opts.out, '--out');
-      const text = exportGenome(resolveGenome(source, opts.hyper), opts.format ?? 'json');
-      if (opts.out === undefined) io.stdout(text);
-      else {
+      const format = opts.format ?? 'json';
+      const genome = resolveGenome(source, opts.hyper);
+      const text = isProgramFormat(format) ? exportProgram(genome, format) : exportGenome(genome, format);
+      if (opts.out === undefined) {
+        if (typeof text !== 'string') throw new InputError('--out', `must name a file for --format ${format}, a binary format`);
+        io.stdout(text);
+      } else {
         try {
           writeFileAtomic(opts.out, text, '--out');
         } catch (error) {

@@ -91,6 +91,26 @@ export function textFlag(flags: string, description: string, fallback?: string):
     }));
 }
 
+/**
+ * `--name <url>` taking an http:// or https:// URL with a host and without credentials (a password
+ * in a URL ends up in shell history and in the process list; a client takes it from elsewhere).
+ */
+export function urlFlag(flags: string, description: string, fallback?: string): Option {
+  const name = nameOf(flags);
+  return option(flags, description, { range: 'an http:// or https:// URL', ...(fallback === undefined ? {} : { default: fallback }) })
+    .argParser(once(name, (text) => {
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw new InputError(name, 'must be an http:// or https:// URL such as http://127.0.0.1:5000', text);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(name, `must be an http:// or https:// URL (not ${url.protocol})`, text);
+      if (url.username !== '' || url.password !== '') throw new InputError(name, 'must not hold credentials: give them in the environment (docs/tracking.md)', `${url.protocol}//...@${url.host}`);
+      return url;
+    }));
+}
+
 /** `--name <a,b>`: repeatable and comma-joined, the values in order. */
 export function listFlag(flags: string, description: string, range: string, fallback?: string): Option {
   return option(flags, description, { range, repeatable: true, ...(fallback === undefined ? {} : { default: fallback }) })

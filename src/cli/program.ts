@@ -10,13 +10,15 @@ import { DEBUG_ENV, EXIT_CODES } from './exit.ts';
 import { exportCommand } from './export.ts';
 import { flagInfo } from './flags.ts';
 import { inspectCommand } from './inspect.ts';
+import { reportCommand } from './report.ts';
+import { serveCommand } from './serve.ts';
 import type { CliCommand, CliIO } from './io.ts';
 import { seedsCommand } from './seeds.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The commands, in the order help lists them. */
-export const COMMANDS: readonly ((io: CliIO) => CliCommand)[] = [demoCommand, seedsCommand, evalCommand, exportCommand, evolveCommand, inspectCommand];
+export const COMMANDS: readonly ((io: CliIO) => CliCommand)[] = [demoCommand, seedsCommand, evalCommand, exportCommand, evolveCommand, inspectCommand, reportCommand, serveCommand];
 
 /** A flag's description with its default, range and whether it repeats, as help shows it. */
 export function describeFlag(option: Option): string {

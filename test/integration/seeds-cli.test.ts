@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { PROGRAM_FORMATS } from '../../src/export/index.ts';
+import { EXPORT_FORMATS } from '../../src/genome/export.ts';
 import { SEED_NAMES } from '../../src/seeds/index.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -201,7 +203,9 @@ describe('l2l export', () => {
   });
 
   it('rejects an unknown format', async () => {
-    expect(await l2l('export', 'seed:adam', '--format', 'svg')).toMatchObject({ code: 2, stderr: 'l2l: --format must be one of json, dot, mermaid (got "svg")\n' });
+    const formats = [...EXPORT_FORMATS, ...PROGRAM_FORMATS].join(', ');
+    expect(formats.startsWith('json, dot, mermaid, pytorch, tfjs')).toBe(true);
+    expect(await l2l('export', 'seed:adam', '--format', 'svg')).toMatchObject({ code: 2, stderr: `l2l: --format must be one of ${formats} (got "svg")\n` });
   });
 
   // Defect: --out was truncated and rewritten in place, so a reader (here: a hard link to the old

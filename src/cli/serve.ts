@@ -1,0 +1,50 @@
+// `l2l serve [RUNS] [--port N] [--host ADDRESS]`: the report page of every run in a folder, live on
+// a local port (src/report/server.ts, docs/report.md): the page redraws as generations land.
+// Ctrl-C (or SIGTERM) closes the server and its event streams and ends with 130 (143).
+
+import { Argument, Command } from 'commander';
+import { startServer } from '../report/server.ts';
+import { InputError } from '../util/errors.ts';
+import { intFlag, textFlag } from './flags.ts';
+import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
+
+export const DEFAULT_PORT = 8737;
+const DEFAULT_FOLDER = 'runs';
+
+export function serveCommand(io: CliIO): CliCommand {
+  const command = new Command('serve')
+    .summary('serve the report of every run in a folder, live as generations land')
+    .description([
+      'Serve the report page (l2l report) of every run directory in a folder on a local port, with a list of the runs;',
+      'the page updates as generations land (server-sent events). Responses carry the cross-origin isolation headers',
+      '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp). Ctrl-C stops the server.',
+    ].join(' '))
+    .usage('[RUNS] [options]')
+    .addArgument(new Argument('[RUNS]', `a folder of run directories, or one run directory (default: ${DEFAULT_FOLDER}, where l2l evolve writes)`))
+    .addOption(intFlag('--port <n>', 'the port to listen on; 0: any free port', [0, 65535], DEFAULT_PORT))
+    .addOption(textFlag('--host <address>', 'the address to listen on; the default serves this machine only', '127.0.0.1'));
+  return { command, run: (cmd) => runServe(cmd, io) };
+}
+
+async function runServe(cmd: Command, io: CliIO): Promise<number> {
+  if (cmd.args.length > 1) throw new InputError('serve', 'takes one folder: l2l serve [RUNS] [--port N]', cmd.args.join(' '));
+  const folder = cmd.args[0] ?? DEFAULT_FOLDER;
+  const { port, host } = cmd.opts<{ port?: number; host?: string }>();
+  const server = await startServer({ folder, folderField: 'RUNS', port: port ?? DEFAULT_PORT, host: host ?? '127.0.0.1' });
+  io.stdout(`l2l serve: the runs in ${folder} at ${server.url} (Ctrl-C stops)\n`);
+  const interrupt = io.interrupt;
+  // Without an interrupt (an embedding that gives none) the server runs until the process ends.
+  if (interrupt === undefined) return new Promise<number>(() => undefined);
+  interrupt.cleanStop = { onForce: () => undefined };
+  try {
+    await new Promise<void>((stop) => {
+      if (interrupt.signal.aborted) stop();
+      else interrupt.signal.addEventListener('abort', () => stop(), { once: true });
+    });
+  } finally {
+    interrupt.cleanStop = undefined;
+    await server.close();
+  }
+  io.stderr('l2l serve: stopped\n');
+  return STOP_SIGNALS[interrupt.received ?? 'SIGINT'];
+}

@@ -9,7 +9,6 @@
 
 import { Argument, Command } from 'commander';
 import { runEvalReports } from '../pool/timed.ts';
-import { resolveGenome } from '../seeds/index.ts';
 import type { Hyper } from '../seeds/types.ts';
 import { InputError, rules } from '../util/errors.ts';
 import { makePlan } from '../tasks/evaluate.ts';
@@ -18,6 +17,7 @@ import { combineTasks, type GenomeEvaluation, type TaskResult } from '../tasks/m
 import { isLearnerTask, LIMITS, OPTIMIZER_TASKS, parseTaskRef } from '../tasks/registry.ts';
 import { EVAL_GENERATION, EVAL_GENOME_ID, type EvalReport } from '../tasks/report.ts';
 import { hyperFlag, intFlag, listFlag, positional, SEED_RANGE, switchFlag, TIME_LIMIT_RANGE } from './flags.ts';
+import { GENOME_ARGUMENT, memberNote, resolveGenomeArg } from './genome-arg.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
 /** The default wall-clock limit of one task evaluation: far above any run within LIMITS on a slow machine. */
@@ -70,7 +70,7 @@ export function evalCommand(io: CliIO): CliCommand {
       'With --json: one JSON object for one task, { genome, seed, tasks, result } for several; trainLoss holds N + 1 losses for N steps.',
     ].join(' '))
     .usage(USAGE)
-    .addArgument(new Argument('[genome]', 'seed:NAME (l2l seeds) or a genome file (JSON; .msgpack: msgpack)'))
+    .addArgument(new Argument('[genome]', GENOME_ARGUMENT))
     .addOption(listFlag('--task <names>', 'the tasks to train on, required: repeat the flag or join names with commas', TASK_LIST))
     .addOption(intFlag('--steps <n>', 'optimizer steps per task', LIMITS.steps, 'each task\'s'))
     .addOption(intFlag('--batch-size <n>', 'minibatch size (model tasks)', LIMITS.batchSize, 'each task\'s'))
@@ -91,7 +91,10 @@ async function runEval(source: string, opts: EvalOptions, io: CliIO): Promise<nu
   };
   const seed = opts.seed ?? 0;
   const every = opts.every ?? 1;
-  const genome = resolveGenome(source, opts.hyper);
+  const resolved = resolveGenomeArg(source, opts.hyper);
+  const genome = resolved.genome;
+  const note = memberNote(resolved);
+  if (note !== null) io.stderr(note);
   const name = genome.name || source;
   const plan = makePlan(seed, EVAL_GENERATION, tasks.map((task) => ({ task, ...overrides })), { workLimit: opts.workLimit ?? DEFAULT_WORK_LIMIT });
   // In a worker thread, so that a genome that runs too long is stopped (TimeLimitError, exit 124).

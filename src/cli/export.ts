@@ -8,11 +8,11 @@
 import { Argument, Command } from 'commander';
 import { exportProgram, isProgramFormat, PROGRAM_EXPORTERS, PROGRAM_FORMATS } from '../export/index.ts';
 import { EXPORT_FORMATS, exportGenome } from '../genome/export.ts';
-import { resolveGenome } from '../seeds/index.ts';
 import type { Hyper } from '../seeds/types.ts';
 import { InputError } from '../util/errors.ts';
 import { checkStoragePath, fileError, writeFileAtomic } from '../util/files.ts';
 import { choiceFlag, hyperFlag, positional, textFlag } from './flags.ts';
+import { GENOME_ARGUMENT, memberNote, resolveGenomeArg } from './genome-arg.ts';
 import type { CliCommand, CliIO } from './io.ts';
 
 const FORMATS = [...EXPORT_FORMATS, ...PROGRAM_FORMATS];
@@ -31,7 +31,7 @@ export function exportCommand(io: CliIO): CliCommand {
       + `${PROGRAM_FORMATS.map((f) => `${f}: ${PROGRAM_EXPORTERS[f].description}`).join('; ')} (docs/optimizer.md, Exports), to stdout or a file. `
       + 'Spiking and self-modifying genomes cannot be exported as programs.')
     .usage('<genome> [options]')
-    .addArgument(new Argument('[genome]', 'seed:NAME (l2l seeds) or a genome file (JSON; .msgpack: msgpack)'))
+    .addArgument(new Argument('[genome]', GENOME_ARGUMENT))
     .addOption(choiceFlag('--format <format>', 'the output format', FORMATS, 'json'))
     .addOption(textFlag('--out <file>', 'write to this file (replaced atomically) instead of stdout', 'stdout'))
     .addOption(hyperFlag('--hyper <name=value>', 'override a seed\'s hyperparameter, as lr=0.01: repeat the flag or join pairs with commas'));
@@ -42,7 +42,10 @@ export function exportCommand(io: CliIO): CliCommand {
       const opts = cmd.opts<ExportOptions>();
       if (opts.out !== undefined) checkStoragePath(opts.out, '--out');
       const format = opts.format ?? 'json';
-      const genome = resolveGenome(source, opts.hyper);
+      const resolved = resolveGenomeArg(source, opts.hyper);
+      const genome = resolved.genome;
+      const note = memberNote(resolved);
+      if (note !== null) io.stderr(note);
       const text = isProgramFormat(format) ? exportProgram(genome, format) : exportGenome(genome, format);
       if (opts.out === undefined) {
         if (typeof text !== 'string') throw new InputError('--out', `must name a file for --format ${format}, a binary format`);

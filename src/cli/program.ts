@@ -41,7 +41,7 @@ export const EXIT_HELP = [
 
 const PROGRAM_HELP = [
   '',
-  'A genome argument is seed:NAME (see l2l seeds) or the path of a genome file (JSON; .msgpack: msgpack).',
+  'A genome argument is seed:NAME (see l2l seeds), the path of a genome file (JSON; .msgpack: msgpack) or RUN#ID, genome ID of a front of the run directory RUN (with its step-size scale built in).',
   'l2l help COMMAND or l2l COMMAND --help prints a command\'s flags; docs/cli.md has them all.',
   '',
   EXIT_HELP,

@@ -16,15 +16,18 @@
 // estimate through torch.autograd, train a small MLP; its loss must fall to under half.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { className } from '../../src/export/program.ts';
+import { resolveGenomeArg } from '../../src/cli/genome-arg.ts';
+import { readFront } from '../../src/evolve/rundir.ts';
+import { buildProgram, className } from '../../src/export/program.ts';
 import { toPytorch } from '../../src/export/pytorch.ts';
 import { problemStreams } from '../../src/optimizer/driver.ts';
 import { engineRun, mutantCases, opZooCase, randomProblem, seedCases, SHAPES, type Case, type EngineRun } from '../export/cases.ts';
+import { makeRun, smallConfig } from '../report/fixture.ts';
 import { torchPython } from './programs.ts';
 
 const DRIVER = new URL('./torch_driver.py', import.meta.url).pathname;
@@ -41,6 +44,7 @@ interface Agreement {
 let python: string;
 let engine: Engine;
 const dir = mkdtempSync(join(tmpdir(), 'l2l-pytorch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   python = torchPython();
@@ -101,6 +105,31 @@ describe('the exported optimizer\'s state', () => {
     const { module, className: name } = exportCase(lookahead);
     const r = driver('resume', module, name) as { equal: boolean; step: number; keys: string[] };
     expect(r).toEqual({ equal: true, step: 12, keys: lookahead.program.history.filter((h) => h.width !== 'scalar').flatMap((h) => Array.from({ length: h.depth }, (_, i) => `h${h.key}_${i}`)).sort() });
+  });
+});
+
+describe('a genome evolved by a real run', () => {
+  it('is exported as RUN#ID with its step-size scale, agrees with the engine for 200 steps and trains the MLP', async () => {
+    // Evolution's own offspring, not hand-made mutants: the first exportable front member of a
+    // small real run that evolution made (not a seed), as `l2l export RUN#ID` takes it.
+    const run = await makeRun(join(dir, 'run'), smallConfig({ generations: 4, seed: 11 }));
+    const members = readFront(run, 3).front.filter((m) => (m.born ?? m.made) !== 'seed');
+    const picked = members
+      .map((m) => ({ m, genome: resolveGenomeArg(`${run}#${m.id}`).genome }))
+      .map((x) => ({ ...x, program: buildProgram(x.genome, `evolved-${x.m.id}`) }))
+      .find((x) => !('status' in x.program));
+    expect(picked, `an exportable evolved member among ${members.length}`).toBeDefined();
+    const c: Case = { name: `evolved-${picked?.m.id}`, genome: picked?.genome as Case['genome'], program: picked?.program as Case['program'] };
+    const problem = randomProblem(9);
+    const manifest = join(dir, 'evolved.json');
+    writeFileSync(manifest, JSON.stringify([manifestEntry(c, engineRun(engine, c.genome, problem))]));
+    const [agreement] = (driver('agree', manifest, String(TOLERANCE.relative), String(TOLERANCE.absolute)) as { cases: Agreement[] }).cases;
+    expect(agreement?.firstBeyond, `${c.name} (born by ${picked?.m.born ?? picked?.m.made}, scale index ${picked?.m.scale})`).toBe(-1);
+    const { module, className: name } = exportCase(c);
+    const r = driver('train', module, name) as { before: number; after: number; finite: boolean };
+    console.log(`${c.name} (born by ${picked?.m.born ?? picked?.m.made}, scale index ${picked?.m.scale}) trains the MLP: loss ${r.before} -> ${r.after}`);
+    expect(r.finite).toBe(true);
+    expect(r.after).toBeLessThan(r.before);
   });
 });
 

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'wasm-build/', 'assembly/', 'runs/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'wasm-build/', 'assembly/', 'runs/', 'bench/results/', 'web-dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,24 +26,28 @@ export default tseslint.config(
   // Folders import only downward (docs/architecture.md, Import directions): each folder of src/
   // lists the folders it must not import from.
   ...Object.entries({
-    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export'],
-    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export'],
-    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
-    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
-    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
-    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking'],
-    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
-    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
-    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner', 'surrogate', 'tracking'],
-    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking'],
-    surrogate: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'tracking'],
+    util: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export', 'distributed'],
+    genome: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'export', 'distributed'],
+    engine: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'distributed'],
+    optimizer: ['seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'distributed'],
+    pareto: ['genome', 'engine', 'optimizer', 'seeds', 'tasks', 'pool', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'distributed'],
+    seeds: ['engine', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'distributed'],
+    tasks: ['seeds', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking', 'distributed'],
+    learner: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking', 'distributed'],
+    examples: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'cli', 'learner', 'surrogate', 'tracking', 'distributed'],
+    pool: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking', 'distributed'],
+    // Evaluation on l2l worker processes through Redis (docs/scale-out.md): beside pool, which it uses.
+    distributed: ['seeds', 'pareto', 'evolve', 'examples', 'cli', 'surrogate', 'tracking', 'report'],
+    surrogate: ['optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'tracking', 'distributed'],
     // Optimizer genomes as PyTorch, TensorFlow.js and ONNX programs (docs/optimizer.md, Exports): above genome.
-    export: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'report'],
+    export: ['engine', 'optimizer', 'seeds', 'tasks', 'pool', 'pareto', 'evolve', 'examples', 'cli', 'learner', 'surrogate', 'tracking', 'report', 'distributed'],
     evolve: ['examples', 'cli', 'tracking', 'report'],
     // Reporters that listen to a run and never decide (docs/tracking.md): above evolve, below cli.
     tracking: ['examples', 'cli'],
     // The report page and the live dashboard read run directories (docs/report.md): above evolve, below cli.
     report: ['examples', 'cli'],
+    // The browser page (docs/browser.md): a top layer beside cli; it runs the engine in Web Workers.
+    browser: ['examples', 'cli'],
   }).map(([folder, below]) => ({
     files: [`src/${folder}/**/*.ts`],
     rules: {

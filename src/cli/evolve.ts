@@ -13,10 +13,13 @@ import { formatHeldOutTable } from '../evolve/heldout.ts';
 import { ROLES, roleKit, type Role } from '../evolve/role.ts';
 import { InputError } from '../util/errors.ts';
 import { checkStoragePath, readInputText } from '../util/files.ts';
+import { RedisEvaluator } from '../distributed/client.ts';
+import { redisUrl } from '../distributed/jobs.ts';
 import { choiceFlag, configRange, intFlag, listFlag, SEED_RANGE, switchFlag, textFlag, TIME_LIMIT_RANGE, urlFlag } from './flags.ts';
 import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
 import { progressOf } from './progress.ts';
 import { trackerOf } from './tracking.ts';
+import { redisFlag } from './worker.ts';
 
 interface EvolveFlags {
   config?: string;
@@ -32,6 +35,7 @@ interface EvolveFlags {
   resume?: string;
   mlflow?: URL;
   mlflowExperiment?: string;
+  redis?: string;
 }
 
 /** The flag that sets each configuration key a resumed run may change. */
@@ -40,8 +44,11 @@ const RESUME_FLAGS: Record<(typeof RESUMABLE_KEYS)[number], string> = {
 };
 /** What may come with --resume: the resumable keys' flags and what qualifies them. */
 const WITH_RESUME = new Set(['--resume', ...RESUMABLE_KEYS.map((k) => RESUME_FLAGS[k]), '--force-workers']);
-/** Flags that only say where the run is reported (docs/tracking.md): they may come with anything. */
-const REPORTING = new Set(['--mlflow', '--mlflow-experiment']);
+/**
+ * Flags that only say where the run is reported (docs/tracking.md) or where its genomes are
+ * evaluated (docs/scale-out.md: the same results): they may come with anything.
+ */
+const REPORTING = new Set(['--mlflow', '--mlflow-experiment', '--redis']);
 
 export function evolveCommand(io: CliIO): CliCommand {
   const command = new Command('evolve')
@@ -62,9 +69,10 @@ export function evolveCommand(io: CliIO): CliCommand {
     .addOption(switchFlag('--force-workers', 'allow more workers than this machine has cores'))
     .addOption(intFlag('--time-limit <ms>', 'the wall-clock safety net of one task evaluation (config key timeLimitMs); over it, the genome is invalid (timeout)', TIME_LIMIT_RANGE, DEFAULT_CONFIG.timeLimitMs))
     .addOption(textFlag('--out <dir>', 'the run directory to create (a new or empty folder)', 'runs/evolve-SEED-TIME'))
-    .addOption(textFlag('--resume <dir>', `continue the run in this directory from its last checkpoint; only ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')} may come with it (and --mlflow, --mlflow-experiment)`, 'none: a fresh run'))
+    .addOption(textFlag('--resume <dir>', `continue the run in this directory from its last checkpoint; only ${[...WITH_RESUME].filter((f) => f !== '--resume').join(', ')} may come with it (and ${[...REPORTING].join(', ')})`, 'none: a fresh run'))
     .addOption(urlFlag('--mlflow <uri>', 'also track the run in the MLflow tracking server at this address: parameters, metrics per generation, fronts and species as artifacts (docs/tracking.md); a tracker failure is reported and never stops the run', 'none: no tracking'))
-    .addOption(textFlag('--mlflow-experiment <name>', 'the MLflow experiment the run goes in, created when missing (with --mlflow)', 'l2l'));
+    .addOption(textFlag('--mlflow-experiment <name>', 'the MLflow experiment the run goes in, created when missing (with --mlflow)', 'l2l'))
+    .addOption(redisFlag('evaluate on the l2l worker processes of this Redis server instead of local worker threads (docs/scale-out.md): the same results', 'none: local worker threads'));
   return { command, run: (cmd) => runEvolve(cmd, io) };
 }
 
@@ -144,13 +152,23 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
     interrupt.signal.addEventListener('abort', onAbort, { once: true });
   }
   let result: EvolveResult;
+  // --workers does not apply with --redis: the workers are the l2l worker processes.
+  const redis = flags.redis === undefined ? undefined : new RedisEvaluator({
+    url: redisUrl(flags.redis, '--redis'), run: out, timeLimitMs: flags.timeLimit ?? DEFAULT_CONFIG.timeLimitMs, resumeHint: `${resumeHint} --redis ${shellWord(flags.redis)}`,
+  });
   try {
+    if (redis !== undefined) {
+      await redis.open();
+      progress.note(`l2l: evaluating on the workers of queue ${redis.queueName} (start them with: l2l worker --redis ${shellWord(flags.redis ?? '')})`);
+    }
     result = await evolve(start, {
       out,
       outField,
+      ...(redis === undefined ? {} : { evaluator: redis.evaluate }),
       ...(interrupt === undefined ? {} : { signal: interrupt.signal }),
       onStart: (info) => {
         generation = info.generation;
+        if (redis !== undefined) redis.timeLimitMs = info.config.timeLimitMs;
         for (const note of info.notes) progress.note(`l2l: ${note}`);
         if (info.resumed) progress.note(`resuming ${out} at generation ${info.generation} of ${info.config.generations}`);
         progress.start(info.generation, info.config.generations);
@@ -166,6 +184,7 @@ async function runEvolve(cmd: Command, io: CliIO): Promise<number> {
     await tracker?.finish('FAILED');
     throw error;
   } finally {
+    await redis?.close();
     progress.stop();
     if (interrupt !== undefined) {
       interrupt.cleanStop = undefined;

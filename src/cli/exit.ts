@@ -3,6 +3,7 @@
 // only an unexpected error (a bug) may print a stack trace, and only with L2L_DEBUG=1.
 
 import { CommanderError } from 'commander';
+import { DistributedError } from '../distributed/jobs.ts';
 import { TimeLimitError } from '../pool/timed.ts';
 import { FileSystemError, InputError } from '../util/errors.ts';
 import { STOP_SIGNALS, type CliIO } from './io.ts';
@@ -19,7 +20,7 @@ export const EXIT = {
 
 export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: EXIT.ok, meaning: 'success (also when the reader of the output goes away, as `| head` does)' },
-  { code: EXIT.failure, meaning: 'failure: the file system (a full disk, an I/O error) or a bug' },
+  { code: EXIT.failure, meaning: 'failure: the file system (a full disk, an I/O error), Redis (evolve --redis), or a bug' },
   { code: EXIT.input, meaning: 'bad input: an unknown command or flag, a bad value, a bad file; the message names it and the rule' },
   { code: EXIT.timeLimit, meaning: 'a time limit was hit (eval --time-limit)' },
   { code: EXIT.interrupted, meaning: 'interrupted by Ctrl-C (SIGINT); evolve finishes and checkpoints its generation first' },
@@ -47,7 +48,8 @@ export function reportError(error: unknown, io: CliIO): number {
     io.stderr(`l2l: ${error.message}\n`);
     return EXIT.timeLimit;
   }
-  if (error instanceof FileSystemError) {
+  // Redis lost or a job failed: the message names the Redis URL and how to resume.
+  if (error instanceof FileSystemError || error instanceof DistributedError) {
     io.stderr(`l2l: ${error.message}\n`);
     return EXIT.failure;
   }

@@ -111,6 +111,11 @@ export function urlFlag(flags: string, description: string, fallback?: string): 
     }));
 }
 
+/** `--name <value>` with its own parser (which throws an InputError naming the flag), given at most once. */
+export function parsedFlag<T>(flags: string, description: string, info: FlagInfo, parse: (text: string) => T): Option {
+  return option(flags, description, info).argParser(once(nameOf(flags), parse));
+}
+
 /** `--name <a,b>`: repeatable and comma-joined, the values in order. */
 export function listFlag(flags: string, description: string, range: string, fallback?: string): Option {
   return option(flags, description, { range, repeatable: true, ...(fallback === undefined ? {} : { default: fallback }) })

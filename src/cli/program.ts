@@ -14,11 +14,12 @@ import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import type { CliCommand, CliIO } from './io.ts';
 import { seedsCommand } from './seeds.ts';
+import { workerCommand } from './worker.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The commands, in the order help lists them. */
-export const COMMANDS: readonly ((io: CliIO) => CliCommand)[] = [demoCommand, seedsCommand, evalCommand, exportCommand, evolveCommand, inspectCommand, reportCommand, serveCommand];
+export const COMMANDS: readonly ((io: CliIO) => CliCommand)[] = [demoCommand, seedsCommand, evalCommand, exportCommand, evolveCommand, inspectCommand, reportCommand, serveCommand, workerCommand];
 
 /** A flag's description with its default, range and whether it repeats, as help shows it. */
 export function describeFlag(option: Option): string {

@@ -1,5 +1,6 @@
 // `l2l serve [RUNS] [--port N] [--host ADDRESS]`: the report page of every run in a folder, live on
 // a local port (src/report/server.ts, docs/report.md): the page redraws as generations land.
+// The browser page (npm run build:web, docs/browser.md) is served at /play/.
 // Ctrl-C (or SIGTERM) closes the server and its event streams and ends with 130 (143).
 
 import { Argument, Command } from 'commander';
@@ -18,6 +19,7 @@ export function serveCommand(io: CliIO): CliCommand {
       'Serve the report page (l2l report) of every run directory in a folder on a local port, with a list of the runs;',
       'the page updates as generations land (server-sent events). Responses carry the cross-origin isolation headers',
       '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp). Ctrl-C stops the server.',
+      'The browser page that runs the engine in Web Workers (docs/browser.md) is at /play/ once `npm run build:web` built it.',
     ].join(' '))
     .usage('[RUNS] [options]')
     .addArgument(new Argument('[RUNS]', `a folder of run directories, or one run directory (default: ${DEFAULT_FOLDER}, where l2l evolve writes)`))

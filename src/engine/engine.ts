@@ -137,6 +137,15 @@ function seedWords(seed: number): [number, number] {
   return [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
 }
 
+/**
+ * Where Engine.create() without a source takes the engine from in this thread, instead of reading
+ * wasm-build/engine.wasm with node:fs: a browser worker provides the module it fetched, so that
+ * code shared with Node (the pool's worker, the evolution's screen) creates engines unchanged.
+ */
+export function provideEngineModule(module: Promise<WebAssembly.Module>): void {
+  compiled = module;
+}
+
 /** Compiles the engine once per process (or thread); a browser passes the module or bytes itself. */
 function engineModule(source?: WebAssembly.Module | BufferSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);

@@ -83,6 +83,11 @@ function json(text: string, name: string): unknown {
   }
 }
 
+/** A generation's line of metrics.jsonl (without its newline): the report with the front as its ids. */
+export function metricsLine(report: GenerationReport): string {
+  return JSON.stringify({ ...report, front: report.front.map((m) => m.id) });
+}
+
 /** Line `index` (0-based) of metrics.jsonl, named `name` in errors; it must be generation `index`. */
 export function parseMetricsLine(text: string, index: number, name: string): MetricsLine {
   const parsed = METRICS_LINE.safeParse(json(text, name));

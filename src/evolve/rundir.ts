@@ -28,7 +28,7 @@ import {
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { checkWorkers, configDifferences, parseConfig, RESUMABLE_KEYS, type EvolveConfig } from './config.ts';
 import { acquireLock, holderAlive, lockIn, writeLock, type RunLock } from './lock.ts';
-import { parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
+import { metricsLine, parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
 import type { GenerationReport, RunState } from './state.ts';
 
 export type { Checkpoint } from './checkpoint.ts';
@@ -283,7 +283,7 @@ export function writeGeneration(run: RunDir, report: GenerationReport, genomes: 
   const front = report.front.map((m) => ({ ...m, genome: genomes.get(m.id) }));
   const name = frontName(report.generation);
   writeFileAtomic(join(run.dir, FILES.fronts, name), `${JSON.stringify({ generation: report.generation, front }, null, 1)}\n`, `${FILES.fronts}/${name}`);
-  appendDurable(join(run.dir, FILES.metrics), `${JSON.stringify({ ...report, front: report.front.map((m) => m.id) })}\n`, FILES.metrics);
+  appendDurable(join(run.dir, FILES.metrics), `${metricsLine(report)}\n`, FILES.metrics);
   writeCheckpointFile(run.dir, checkpoint);
 }
 

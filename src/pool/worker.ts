@@ -10,7 +10,7 @@ import { LEARNER_INPUTS, LEARNER_OUTPUT_SLOTS } from '../learner/role.ts';
 import { OPTIMIZER_INPUTS, OPTIMIZER_OUTPUTS } from '../optimizer/role.ts';
 import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
-import { CONTROL, PROGRESS, type QueueReply, type QueueRequest } from './messages.ts';
+import { CONTROL, PROGRESS, type GenomeJob, type QueueReply, type QueueRequest } from './messages.ts';
 
 // Slot names are not part of the packed layout; unpack takes them from here.
 const ROLE_TEMPLATE: Genome = {
@@ -44,6 +44,16 @@ function whenReady(control: Int32Array, index: number): boolean {
 }
 
 /**
+ * A genome from its packed words and its job, as a worker evaluates it: the role's slot names and
+ * the IO coding are not in the packed layout (src/distributed/ unpacks Redis jobs with it too).
+ */
+export function unpackJob(words: Int32Array, job: GenomeJob): Genome {
+  const { genome } = unpack(words, job.role === 'learner' ? LEARNER_TEMPLATE : ROLE_TEMPLATE);
+  if (job.coding !== undefined) genome.coding = job.coding;
+  return genome;
+}
+
+/**
  * Claims and evaluates genomes from the request's queue until it is empty; `onGenome(id)` runs as
  * each genome's first task starts (test/pool/ uses it to make a worker fail on one genome).
  */
@@ -60,8 +70,7 @@ export async function evaluateQueueWith(request: QueueRequest, onGenome?: (id: n
     const id = request.ids[i] as number;
     const words = request.words.subarray(bounds[i], bounds[i + 1]);
     const job = request.jobs[i] ?? {};
-    const { genome } = unpack(words, job.role === 'learner' ? LEARNER_TEMPLATE : ROLE_TEMPLATE);
-    if (job.coding !== undefined) genome.coding = job.coding;
+    const genome = unpackJob(words, job);
     results.push(evaluateGenome(e, genome, id, request.plan, {
       cache,
       packed: words,

@@ -4,6 +4,7 @@
 //   GET /api/runs         the runs of the folder (watch.ts), as JSON
 //   GET /api/run?name=N   run N's page data (rundata.ts), as JSON
 //   GET /api/events       server-sent events: `runs`, the run list, at once and whenever it changes
+//   GET /play/...         the browser page (static.ts, docs/browser.md), once `npm run build:web` built it
 //
 // Every answer carries the cross-origin isolation headers (Cross-Origin-Opener-Policy: same-origin,
 // Cross-Origin-Embedder-Policy: require-corp; https://web.dev/articles/coop-coep) that a page needs
@@ -19,6 +20,7 @@ import { fileError } from '../util/files.ts';
 import { clientScript } from './bundle.ts';
 import { pageHtml } from './html.ts';
 import { readRunPage, type FrontCache } from './rundata.ts';
+import { PLAY_PREFIX, playFile } from './static.ts';
 import { RunWatcher, type ServedRun } from './watch.ts';
 
 export const ISOLATION_HEADERS = {
@@ -93,6 +95,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain', 'only GET\n', { Allow: 'GET, HEAD' });
     if (url.pathname === '/' || url.pathname === '/index.html') return send(response, 200, 'text/html; charset=utf-8', page);
+    if (url.pathname === '/play') return send(response, 301, 'text/plain', 'moved to /play/\n', { Location: PLAY_PREFIX });
+    if (url.pathname.startsWith(PLAY_PREFIX)) {
+      const file = playFile(url.pathname);
+      return send(response, file.status, file.type, file.body);
+    }
     if (url.pathname === '/api/runs') return send(response, 200, 'application/json', JSON.stringify(listing(watcher.current())));
     if (url.pathname === '/api/run') {
       const name = url.searchParams.get('name');
@@ -164,7 +171,7 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
   response.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
   response.end(body);
 }

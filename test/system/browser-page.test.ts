@@ -1,0 +1,217 @@
+// The browser page (src/browser/, docs/browser.md) in Debian's chromium driven by puppeteer-core:
+// the page is built (`npm run build:web`, as a user builds it), served by a real `l2l serve` process
+// at /play/ (cross-origin isolated), and
+//
+//   - an optimizer seed is run on a task through the form: the loss curve the worker computed with
+//     the engine.wasm the page fetched equals, double for double, what `l2l eval --json` prints for
+//     the same seed, task, steps and run seed, and the chart drew every step;
+//   - a learner seed is run on a learner task from a link (?role=learner...&run=1): its per-episode
+//     scores are the ones Node computes;
+//   - a 3-generation evolution runs in the page, its population evaluated by 2 workers sharing the
+//     queue (SharedArrayBuffer): its metrics lines are the lines `l2l evolve` writes to metrics.jsonl
+//     for the same configuration and seed (timings aside); served without the isolation headers
+//     (a plain static server), the page falls back to one worker and gives the same lines;
+//
+// with no console error, page error, failed request or request outside the server. Screenshots go to
+// test-output/browser-page/ (git-ignored).
+
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvalAnswer } from '../../src/browser/evaluate.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { evaluateRequest } from '../../src/browser/evaluate.ts';
+import type { EvalReport } from '../../src/tasks/report.ts';
+import { evolve, inThreadEvaluator } from '../../src/evolve/evolve.ts';
+import { pageConfig } from '../../src/browser/evolution.ts';
+import { playFile } from '../../src/report/static.ts';
+import { InstanceCache } from '../../src/tasks/evaluate.ts';
+import { chromiumPath } from './programs.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const OUTPUT = join(root, 'test-output', 'browser-page');
+
+let browser: Browser;
+let server: { child: ChildProcessWithoutNullStreams; url: string; output: () => string };
+
+/** Starts `l2l serve` on an empty folder of runs; answers it and the address it printed. */
+async function startServe(folder: string): Promise<typeof server> {
+  const child = spawn(process.execPath, ['bin/l2l.mjs', 'serve', folder, '--port', '0'], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  for (let i = 0; i < 600 && !/http:\/\/\S+/.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  const url = /at (http:\/\/\S+) /.exec(stdout)?.[1];
+  if (url === undefined) throw new Error(`l2l serve printed no address: ${stdout}${stderr}`);
+  return { child, url, output: () => stdout + stderr };
+}
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  execFileSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'pipe' });
+  server = await startServe(mkdtempSync(join(tmpdir(), 'l2l-browser-page-')));
+  browser = await puppeteer.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server !== undefined) {
+    const exited = new Promise<number | null>((done) => server.child.once('exit', (code) => done(code)));
+    server.child.kill('SIGINT');
+    expect(await exited).toBe(130);
+  }
+});
+
+/** Every console error, page error, failed request and request of `page`, from now on. */
+function watch(page: Page): { problems: string[]; requests: string[] } {
+  const seen = { problems: [] as string[], requests: [] as string[] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => seen.problems.push(`page error: ${e instanceof Error ? e.message : String(e)}`));
+  page.on('requestfailed', (r) => seen.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) seen.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on('request', (r) => seen.requests.push(r.url()));
+  return seen;
+}
+
+async function answerOf(page: Page): Promise<EvalAnswer> {
+  await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'running' && window.l2lAnswer !== undefined, { timeout: 60_000 });
+  expect(await page.$eval('#status', (s) => s.textContent)).toBe('done');
+  return JSON.parse(await page.evaluate(() => window.l2lAnswer as string)) as EvalAnswer;
+}
+
+async function cliEval(args: string[]): Promise<EvalReport> {
+  let out = '';
+  expect(await runCli(['eval', ...args, '--json'], { stdout: (s) => { out += s; }, stderr: () => undefined })).toBe(0);
+  return JSON.parse(out) as EvalReport;
+}
+
+describe('the browser page in chromium, served by l2l serve', () => {
+  it('trains a seed on a task in a worker and draws the loss curve l2l eval computes, bit for bit', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1000, height: 800 });
+    const seen = watch(page);
+    await page.goto(`${server.url}play/`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('ready') === true);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.select('#seed', 'adam');
+    await page.select('#task', 'rosenbrock');
+    await page.type('#steps', '60');
+    await page.$eval('#run-seed', (input) => { (input as HTMLInputElement).value = '5'; });
+    await page.click('#run');
+    const answer = await answerOf(page);
+    if (answer.role !== 'optimizer') throw new Error(`expected an optimizer answer, got ${answer.role}`);
+    const cli = await cliEval(['seed:adam', '--task', 'rosenbrock', '--steps', '60', '--seed', '5']);
+    expect(answer.report.trainLoss.length).toBe(61);
+    const differ = answer.report.trainLoss.findIndex((x, i) => !Object.is(x, cli.trainLoss[i]));
+    expect(differ, `first difference at step ${differ}`).toBe(-1);
+    expect(answer.report.result).toMatchObject({ status: cli.result.status });
+    expect(answer.report.finalLoss).toBeLessThan(answer.report.initialLoss);
+    // The chart: one line through every step and a dot per step.
+    expect(await page.$$eval('#chart svg g[aria-label="dot"] circle', (c) => c.length)).toBe(61);
+    expect(await page.$$eval('#chart svg g[aria-label="line"] path', (p) => p.length)).toBe(1);
+    expect(await page.$eval('#summary', (s) => s.textContent)).toContain('adam on rosenbrock');
+    await page.screenshot({ path: join(OUTPUT, 'optimizer.png') });
+    await page.close();
+    expect(seen.problems).toEqual([]);
+    expect(seen.requests.every((u) => u.startsWith(server.url))).toBe(true);
+    expect(seen.requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+  });
+
+  it('runs a learner seed on a learner task from a link and scores it as Node does', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1000, height: 800 });
+    const seen = watch(page);
+    await page.goto(`${server.url}play/?role=learner&seed=delta&task=bandit&steps=8&runSeed=2&run=1`);
+    const answer = await answerOf(page);
+    if (answer.role !== 'learner') throw new Error(`expected a learner answer, got ${answer.role}`);
+    const engine = await Engine.create();
+    const node = evaluateRequest(engine, { genome: { kind: 'learner-seed', name: 'delta' }, task: 'bandit', runSeed: 2, steps: 8 });
+    if (node.role !== 'learner') throw new Error('expected a learner answer in Node');
+    expect(answer.scores).toEqual(node.scores);
+    expect(answer.scores.length).toBe(8);
+    const [pageTask, nodeTask] = [answer.evaluation.tasks[0], node.evaluation.tasks[0]];
+    if (pageTask?.status !== 'ok' || nodeTask?.status !== 'ok') throw new Error('the learner task was not scored');
+    expect(pageTask.metrics.validationLoss).toBe(nodeTask.metrics.validationLoss);
+    expect(await page.$$eval('#chart svg g[aria-label="dot"] circle', (c) => c.length)).toBe(8);
+    await page.screenshot({ path: join(OUTPUT, 'learner.png') });
+    await page.close();
+    expect(seen.problems).toEqual([]);
+  });
+
+  it('runs a 3-generation evolution in workers sharing memory, with the metrics lines Node writes', async () => {
+    const { lines, status } = await evolveInPage(`${server.url}play/`, 'evolution.png');
+    expect(status).toMatch(/^done: 3 generations of 16 .* with 2 workers sharing memory$/);
+    expect(lines).toHaveLength(3);
+    expect(untimed(lines)).toEqual(untimed(await nodeLines()));
+  });
+
+  it('falls back to one worker where the page is not cross-origin isolated, with the same lines', async () => {
+    // A plain static server: the page's files without the COOP/COEP headers.
+    const plain = createServer((request, response) => {
+      const file = playFile(new URL(request.url ?? '/', 'http://localhost').pathname);
+      response.writeHead(file.status, { 'Content-Type': file.type });
+      response.end(file.body);
+    });
+    await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
+    try {
+      const { lines, status } = await evolveInPage(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/play/`, 'evolution-one-worker.png');
+      expect(status).toMatch(/^done: 3 generations of 16 .* with 1 worker \(not cross-origin isolated: one worker\)$/);
+      expect(untimed(lines)).toEqual(untimed(await nodeLines()));
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((done) => plain.close(done));
+    }
+  });
+});
+
+/** Metrics lines without what depends on timing. */
+function untimed(lines: readonly string[]): unknown[] {
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>).map(({ evaluationsPerSecond: _, ...rest }) => rest);
+}
+
+/** Runs the page's evolution (seed 3, 3 generations of 16, 2 workers asked) at `url`; its lines and final status. */
+async function evolveInPage(url: string, screenshot: string): Promise<{ lines: string[]; status: string }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 1400 });
+  const seen = watch(page);
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('ready') === true);
+  const set = (id: string, value: string): Promise<void> => page.$eval(id, (input, v) => { (input as HTMLInputElement).value = v; }, value);
+  await set('#evolve-seed', '3');
+  await set('#evolve-generations', '3');
+  await set('#evolve-population', '16');
+  await set('#evolve-workers', '2');
+  await page.click('#evolve-run');
+  await page.waitForFunction(() => window.l2lMetrics !== undefined || document.getElementById('evolve-status')?.classList.contains('error') === true, { timeout: 120_000 });
+  const status = await page.$eval('#evolve-status', (s) => s.textContent ?? '');
+  const lines = (await page.evaluate(() => window.l2lMetrics ?? '')).split('\n');
+  expect(await page.$$eval('#evolve-chart svg g[aria-label="dot"] circle', (c) => c.length)).toBe(3);
+  await page.screenshot({ path: join(OUTPUT, screenshot), fullPage: true });
+  await page.close();
+  expect(seen.problems).toEqual([]);
+  return { lines, status };
+}
+
+let nodeRun: Promise<string[]> | undefined;
+
+/** metrics.jsonl of `l2l evolve`'s loop (evolve(), an in-thread evaluator) on the page's configuration, seed 3. */
+function nodeLines(): Promise<string[]> {
+  nodeRun ??= (async () => {
+    const engine = await Engine.create();
+    const out = mkdtempSync(join(tmpdir(), 'l2l-browser-evolve-'));
+    await evolve({ config: pageConfig(3, 3, 16) }, { out, evaluator: inThreadEvaluator(engine, new InstanceCache()) });
+    return readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
+  })();
+  return nodeRun;
+}

@@ -3,6 +3,7 @@
 // The browser page (npm run build:web, docs/browser.md) is served at /play/.
 // Ctrl-C (or SIGTERM) closes the server and its event streams and ends with 130 (143).
 
+import { existsSync, mkdirSync } from 'node:fs';
 import { Argument, Command } from 'commander';
 import { startServer } from '../report/server.ts';
 import { InputError } from '../util/errors.ts';
@@ -31,6 +32,12 @@ export function serveCommand(io: CliIO): CliCommand {
 async function runServe(cmd: Command, io: CliIO): Promise<number> {
   if (cmd.args.length > 1) throw new InputError('serve', 'takes one folder: l2l serve [RUNS] [--port N]', cmd.args.join(' '));
   const folder = cmd.args[0] ?? DEFAULT_FOLDER;
+  // The default folder is where l2l evolve writes: on a fresh checkout it is not there yet, and the
+  // page (and /play/) should open all the same, listing no runs until the first one lands.
+  if (cmd.args[0] === undefined && !existsSync(folder)) {
+    mkdirSync(folder, { recursive: true });
+    io.stderr(`l2l serve: no runs yet; made ${folder}/, where l2l evolve writes them\n`);
+  }
   const { port, host } = cmd.opts<{ port?: number; host?: string }>();
   const server = await startServer({ folder, folderField: 'RUNS', port: port ?? DEFAULT_PORT, host: host ?? '127.0.0.1' });
   io.stdout(`l2l serve: the runs in ${folder} at ${server.url} (Ctrl-C stops)\n`);

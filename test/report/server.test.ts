@@ -3,7 +3,8 @@
 // server-sent event when a generation lands in a run, and the refusals: a missing folder, a port in
 // use. The CLI command stops cleanly on an interrupt with exit code 130.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,29 @@ describe('l2l serve', () => {
     expect(await exit).toBe(130);
     expect(stderr).toBe('l2l serve: stopped\n');
     await expect(fetch(`${url}api/runs`)).rejects.toThrow();
+  });
+
+  it('with no folder on a fresh checkout, makes runs/ and serves an empty list', async () => {
+    // A real process in an empty working directory, as a new user's first `npx l2l serve`.
+    const cwd = mkdtempSync(join(tmpdir(), 'l2l-serve-fresh-'));
+    const bin = new URL('../../bin/l2l.mjs', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += String(d); });
+    child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
+    const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      for (let i = 0; i < 400 && !stdout.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 50));
+      const url = /at (http:\/\/\S+) /.exec(stdout)?.[1] ?? '';
+      expect(stderr).toBe('l2l serve: no runs yet; made runs/, where l2l evolve writes them\n');
+      expect(existsSync(join(cwd, 'runs'))).toBe(true);
+      expect(await (await fetch(`${url}api/runs`)).json()).toEqual([]);
+    } finally {
+      child.kill('SIGINT');
+      await exit;
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad port with exit code 2', async () => {

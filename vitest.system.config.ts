@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:system`: tests against real system programs, Debian's chromium (the report and the
-// live dashboard in a browser) and python3-torch (the PyTorch export). .ci/run installs them with
+// `npm run test:system`: tests against real system programs, Debian's chromium (the report, the live
+// dashboard and the browser page), python3-torch and python3-onnx (the exports) and redis-server
+// (distributed evaluation through BullMQ). .ci/run installs them with
 // apt-get first; test/system/programs.ts finds them and says which is missing and how to install it.
 export default defineConfig({
   test: {

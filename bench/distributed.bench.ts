@@ -25,7 +25,7 @@ import { EvaluationPool, type Candidate } from '../src/pool/pool.ts';
 import { seedByName } from '../src/seeds/index.ts';
 import { makePlan, type EvaluationPlan } from '../src/tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../src/tasks/metrics.ts';
-import { RedisServer, startWorker, type WorkerProcess } from '../test/distributed/redis.ts';
+import { RedisServer, startWorker, type WorkerProcess } from '../test/system/redis.ts';
 
 const DATA_SEED = 20240601;
 const GENOMES = 48;

@@ -26,6 +26,7 @@ import { seedByName } from '../src/seeds/index.ts';
 import { makePlan, type EvaluationPlan } from '../src/tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../src/tasks/metrics.ts';
 import { RedisServer, startWorker, type WorkerProcess } from '../test/system/redis.ts';
+import { machineInfo } from './machine.ts';
 
 const DATA_SEED = 20240601;
 const GENOMES = 48;
@@ -93,11 +94,7 @@ async function main(): Promise<void> {
     const ratio = (a: number[], b: number[]): number => median(a.map((t, i) => t / (b[i] as number)));
     const results = {
       date: new Date().toISOString(),
-      machine: {
-        cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, availableParallelism: os.availableParallelism(),
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version,
-        loadAverage: { before: loadBefore[0], after: os.loadavg()[0] },
-      },
+      machine: machineInfo(loadBefore),
       workload: { genomes: GENOMES, task: 'linreg-8', steps: STEPS, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS },
       /** Median over rounds of (1 Redis worker's round - the 1-worker pool's round) / genomes, in ms. */
       overheadPerJobMs: median(r1.map((t, i) => (t - (p1[i] as number)) / GENOMES)),

@@ -29,6 +29,7 @@ import { evaluateTask, makePlan, type EvaluationPlan } from '../src/tasks/evalua
 import { checkLearning } from '../src/tasks/learning.ts';
 import { buildTask, parseTaskRef } from '../src/tasks/registry.ts';
 import type { LoopJob } from './evaluate-threads.ts';
+import { machineInfo } from './machine.ts';
 
 const DATA_SEED = 20240601;
 const EPISODE_SEED = 7;
@@ -158,11 +159,7 @@ async function main(): Promise<void> {
   const { rates: [one, two, threadOne, threadTwo], speedup, threadSpeedup } = await poolRates();
   const results = {
     date: new Date().toISOString(),
-    machine: {
-      cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, availableParallelism: os.availableParallelism(),
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version,
-      loadAverage: { before: loadBefore[0], after: os.loadavg()[0] },
-    },
+    machine: machineInfo(loadBefore),
     /** Adam's rate on linreg-8 with 100 steps, one thread: the slower of the two seeds. */
     linreg8EvaluationsPerSecondPerCore: rates['linreg-8 (100 steps), adam'] as number,
     /** The median over rounds of (1 worker's time / 2 workers' time) for the same genomes. */

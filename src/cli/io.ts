@@ -54,3 +54,25 @@ export interface CliCommand {
   command: Command;
   run(command: Command): Promise<number> | number;
 }
+
+/**
+ * For a command that serves until stopped (serve, worker): waits for Ctrl-C or SIGTERM, closes what
+ * it serves, writes `stopped` to stderr and answers the signal's exit code. Without an interrupt (an
+ * embedding that gives none) it serves until the process ends.
+ */
+export async function serveUntilInterrupted(io: CliIO, close: () => Promise<void>, stopped: string): Promise<number> {
+  const interrupt = io.interrupt;
+  if (interrupt === undefined) return new Promise<number>(() => undefined);
+  interrupt.cleanStop = { onForce: () => undefined };
+  try {
+    await new Promise<void>((stop) => {
+      if (interrupt.signal.aborted) stop();
+      else interrupt.signal.addEventListener('abort', () => stop(), { once: true });
+    });
+  } finally {
+    interrupt.cleanStop = undefined;
+    await close();
+  }
+  io.stderr(stopped);
+  return STOP_SIGNALS[interrupt.received ?? 'SIGINT'];
+}

@@ -8,7 +8,7 @@ import { Argument, Command } from 'commander';
 import { startServer } from '../report/server.ts';
 import { InputError } from '../util/errors.ts';
 import { intFlag, textFlag } from './flags.ts';
-import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
+import { serveUntilInterrupted, type CliCommand, type CliIO } from './io.ts';
 
 export const DEFAULT_PORT = 8737;
 const DEFAULT_FOLDER = 'runs';
@@ -41,19 +41,5 @@ async function runServe(cmd: Command, io: CliIO): Promise<number> {
   const { port, host } = cmd.opts<{ port?: number; host?: string }>();
   const server = await startServer({ folder, folderField: 'RUNS', port: port ?? DEFAULT_PORT, host: host ?? '127.0.0.1' });
   io.stdout(`l2l serve: the runs in ${folder} at ${server.url} (Ctrl-C stops)\n`);
-  const interrupt = io.interrupt;
-  // Without an interrupt (an embedding that gives none) the server runs until the process ends.
-  if (interrupt === undefined) return new Promise<number>(() => undefined);
-  interrupt.cleanStop = { onForce: () => undefined };
-  try {
-    await new Promise<void>((stop) => {
-      if (interrupt.signal.aborted) stop();
-      else interrupt.signal.addEventListener('abort', () => stop(), { once: true });
-    });
-  } finally {
-    interrupt.cleanStop = undefined;
-    await server.close();
-  }
-  io.stderr('l2l serve: stopped\n');
-  return STOP_SIGNALS[interrupt.received ?? 'SIGINT'];
+  return serveUntilInterrupted(io, () => server.close(), 'l2l serve: stopped\n');
 }

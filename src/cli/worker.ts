@@ -8,7 +8,7 @@ import { redisUrl, shownUrl } from '../distributed/jobs.ts';
 import { serve } from '../distributed/worker.ts';
 import { InputError } from '../util/errors.ts';
 import { intFlag, parsedFlag, switchFlag } from './flags.ts';
-import { STOP_SIGNALS, type CliCommand, type CliIO } from './io.ts';
+import { serveUntilInterrupted, type CliCommand, type CliIO } from './io.ts';
 
 const DEFAULT_STALL_MS = 30_000;
 
@@ -48,18 +48,5 @@ async function runWorker(cmd: Command, io: CliIO): Promise<number> {
     ...(flags.logJobs === true ? { onJob: (queue: string, id: string) => io.stderr(`l2l worker: job ${id} of ${queue}\n`) } : {}),
   });
   io.stderr(`l2l worker: waiting for runs at ${shownUrl(url)} (Ctrl-C stops)\n`);
-  const interrupt = io.interrupt;
-  if (interrupt === undefined) return new Promise<number>(() => undefined);
-  interrupt.cleanStop = { onForce: () => undefined };
-  try {
-    await new Promise<void>((stop) => {
-      if (interrupt.signal.aborted) stop();
-      else interrupt.signal.addEventListener('abort', () => stop(), { once: true });
-    });
-  } finally {
-    interrupt.cleanStop = undefined;
-    await serving.close();
-  }
-  io.stderr('l2l worker: stopped\n');
-  return STOP_SIGNALS[interrupt.received ?? 'SIGINT'];
+  return serveUntilInterrupted(io, () => serving.close(), 'l2l worker: stopped\n');
 }

@@ -57,7 +57,7 @@ export function elementwise(op: OpName, x: number, y: number, z: number, a0: num
 }
 
 /** op over each group of x (L lanes) into out: reductions, rowmean, colmean. */
-function reduceGroups(op: OpName, x: Float32Array, out: Float32Array, groups: readonly LaneGroup[]): void {
+export function reduceGroups(op: OpName, x: Float32Array, out: Float32Array, groups: readonly LaneGroup[]): void {
   let start = 0;
   for (const { rows, cols } of groups) {
     const n = rows * cols;
@@ -86,7 +86,8 @@ function reduceGroups(op: OpName, x: Float32Array, out: Float32Array, groups: re
   }
 }
 
-const REDUCING: ReadonlySet<OpName> = new Set(['rsum', 'rmean', 'rnorm', 'rmaxabs', 'rrms', 'rowmean', 'colmean']);
+/** The ops reduceGroups computes: over a group, or a row or column of it. */
+export const REDUCING: ReadonlySet<OpName> = new Set(['rsum', 'rmean', 'rnorm', 'rmaxabs', 'rrms', 'rowmean', 'colmean']);
 
 /** Runs a program step by step over the lanes of `groups`, keeping its history between steps. */
 export class ProgramRunner {

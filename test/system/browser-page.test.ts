@@ -32,6 +32,7 @@ import { evolve, inThreadEvaluator } from '../../src/evolve/evolve.ts';
 import { pageConfig } from '../../src/browser/evolution.ts';
 import { playFile } from '../../src/report/static.ts';
 import { InstanceCache } from '../../src/tasks/evaluate.ts';
+import { watch } from './page-watch.ts';
 import { chromiumPath } from './programs.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -68,21 +69,6 @@ afterAll(async () => {
     expect(await exited).toBe(130);
   }
 });
-
-/** Every console error, page error, failed request and request of `page`, from now on. */
-function watch(page: Page): { problems: string[]; requests: string[] } {
-  const seen = { problems: [] as string[], requests: [] as string[] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => seen.problems.push(`page error: ${e instanceof Error ? e.message : String(e)}`));
-  page.on('requestfailed', (r) => seen.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) seen.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on('request', (r) => seen.requests.push(r.url()));
-  return seen;
-}
 
 async function answerOf(page: Page): Promise<EvalAnswer> {
   await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'running' && window.l2lAnswer !== undefined, { timeout: 60_000 });

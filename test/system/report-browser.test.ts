@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import type { PageBoot, RunPage } from '../../src/report/page-data.ts';
 import { appendGeneration, copyRun, cutCopy, finishCopy, makeRun, smallConfig } from '../report/fixture.ts';
+import { watch } from './page-watch.ts';
 import { chromiumPath } from './programs.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -41,21 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Every console error, page error, failed request and request of `page`, from now on. */
-function watch(page: Page): { problems: string[]; requests: string[] } {
-  const seen = { problems: [] as string[], requests: [] as string[] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => seen.problems.push(`page error: ${e instanceof Error ? e.message : String(e)}`));
-  page.on('requestfailed', (r) => seen.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) seen.problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  page.on('request', (r) => seen.requests.push(r.url()));
-  return seen;
-}
 
 async function newPage(): Promise<Page> {
   const page = await browser.newPage();

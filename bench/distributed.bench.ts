@@ -10,16 +10,22 @@
 //                runs once, one after the other, so that all see the same machine load (this VM
 //                has neighbours). Rates from each contestant's median round; each speedup is the
 //                median over rounds of the round's ratio.
-//   overhead     per job: (1 Redis worker's round - the 1-worker pool's round) / GENOMES, median
-//                over rounds: what sending a genome through Redis and back adds to its evaluation.
+//   overhead     per genome: (1 Redis worker's round - the 1-worker pool's round) / GENOMES, median
+//                over rounds: what sending a genome through Redis and back adds to its evaluation's
+//                time (the jobs carry several genomes each: src/distributed/jobs.ts, chunkSizes).
+//   CPU          (Linux) the CPU time per genome of what is not evaluation, from /proc: in the pool
+//                rounds, the run's main thread; in the 2-worker Redis rounds, the run's main thread,
+//                the redis-server and the worker processes' main threads. Once both cores evaluate,
+//                this time is taken from evaluation, which is why it bounds the Redis speedup here.
 //
 // Target (issue 15): two Redis workers give at least the speedup two pool workers give in the same
 // run. Writes bench/results/distributed.json. Not part of npm test, never a CI gate.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RedisEvaluator } from '../src/distributed/client.ts';
+import { chunkSizes } from '../src/distributed/jobs.ts';
 import type { Genome } from '../src/genome/types.ts';
 import { EvaluationPool, type Candidate } from '../src/pool/pool.ts';
 import { seedByName } from '../src/seeds/index.ts';
@@ -40,6 +46,29 @@ function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
+/** Clock ticks per second of /proc's times (getconf CLK_TCK; 100 on Linux). */
+const CLK_TCK = 100;
+
+/** CPU time (ms) of a process's threads, from /proc: its main thread, and the others. Undefined without /proc. */
+function cpuMs(pid: number | undefined): { main: number; others: number } | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return undefined;
+  const out = { main: 0, others: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // a thread that ended
+    }
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    if (tid === String(pid)) out.main += ms;
+    else out.others += ms;
+  }
+  return out;
+}
+
 function candidates(): Candidate[] {
   const genomes: Genome[] = [seedByName('adam').build(), seedByName('sgd').build()];
   return Array.from({ length: GENOMES }, (_, id) => ({ id, genome: genomes[id % 2] as Genome }));
@@ -52,7 +81,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const servers = [await RedisServer.start(), await RedisServer.start()];
   const [oneServer, twoServer] = servers as [RedisServer, RedisServer];
-  const workers: WorkerProcess[] = [await startWorker(oneServer.url), await startWorker(twoServer.url), await startWorker(twoServer.url)];
+  const workers: WorkerProcess[] = [await startWorker(oneServer.url, [], false), await startWorker(twoServer.url, [], false), await startWorker(twoServer.url, [], false)];
   const pools = [new EvaluationPool({ workers: 1 }), new EvaluationPool({ workers: 2 })];
   const redis = [
     new RedisEvaluator({ url: new URL(oneServer.url), run: 'bench-one', timeLimitMs: 60_000 }),
@@ -83,11 +112,28 @@ async function main(): Promise<void> {
       }
     }
     const rounds: number[][] = contestants.map(() => []);
+    // CPU time (ms) outside evaluation, summed over the rounds: [pool with 2 workers, Redis with 2].
+    const machinery = (): number | undefined => {
+      const server = cpuMs(twoServer.pid);
+      const parts = [cpuMs(process.pid)?.main, server === undefined ? undefined : server.main + server.others, ...workers.slice(1).map((w) => cpuMs(w.child.pid)?.main)];
+      return parts.some((p) => p === undefined) ? undefined : parts.reduce<number>((sum, p) => sum + (p as number), 0);
+    };
+    const cpu = { pool: 0, poolEvaluation: 0, redis: 0, redisEvaluation: 0, known: machinery() !== undefined };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, c] of contestants.entries()) {
+        const before = i === 1 ? cpuMs(process.pid)?.main : i === 3 ? machinery() : undefined;
+        const evaluationBefore = i === 1 ? (cpuMs(process.pid)?.others ?? 0) : i === 3 ? workers.slice(1).reduce((sum, w) => sum + (cpuMs(w.child.pid)?.others ?? 0), 0) : 0;
         const t = performance.now();
         await c.run(all, { ...plan, generation: round + 1 });
         rounds[i]?.push(performance.now() - t);
+        if (i === 1 && before !== undefined) {
+          cpu.pool += (cpuMs(process.pid)?.main ?? 0) - before;
+          cpu.poolEvaluation += (cpuMs(process.pid)?.others ?? 0) - evaluationBefore;
+        }
+        if (i === 3 && before !== undefined) {
+          cpu.redis += (machinery() ?? 0) - before;
+          cpu.redisEvaluation += workers.slice(1).reduce((sum, w) => sum + (cpuMs(w.child.pid)?.others ?? 0), 0) - evaluationBefore;
+        }
       }
     }
     const [p1, p2, r1, r2] = rounds as [number[], number[], number[], number[]];
@@ -97,7 +143,19 @@ async function main(): Promise<void> {
       machine: machineInfo(loadBefore),
       workload: { genomes: GENOMES, task: 'linreg-8', steps: STEPS, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS },
       /** Median over rounds of (1 Redis worker's round - the 1-worker pool's round) / genomes, in ms. */
-      overheadPerJobMs: median(r1.map((t, i) => (t - (p1[i] as number)) / GENOMES)),
+      overheadPerGenomeMs: median(r1.map((t, i) => (t - (p1[i] as number)) / GENOMES)),
+      /** Jobs per round with two worker threads serving, and genomes in each. */
+      jobsPerRound: chunkSizes(GENOMES, 2),
+      /**
+       * CPU time outside evaluation per genome (ms, from /proc; null elsewhere): the pool's main thread
+       * (2 workers); and with 2 Redis workers, the run's main thread, redis-server and the workers'
+       * main threads; and for scale, the other threads of the pool's process and of the Redis workers
+       * (evaluation, and V8's helpers).
+       */
+      cpuPerGenomeMs: cpu.known ? {
+        pool: cpu.pool / (ROUNDS * GENOMES), redis: cpu.redis / (ROUNDS * GENOMES),
+        poolEvaluation: cpu.poolEvaluation / (ROUNDS * GENOMES), redisWorkersEvaluation: cpu.redisEvaluation / (ROUNDS * GENOMES),
+      } : null,
       /** The median time per genome of the 1-worker pool, in ms: what the overhead adds to. */
       poolMsPerGenome: median(p1) / GENOMES,
       poolSpeedup: ratio(p1, p2),
@@ -110,7 +168,11 @@ async function main(): Promise<void> {
     results.seconds = (performance.now() - started) / 1000;
     console.table(contestants.map((c, i) => ({ contestant: c.name, 'evaluations / s': ((GENOMES * 1000) / median(rounds[i] as number[])).toFixed(0), 'median round (ms)': median(rounds[i] as number[]).toFixed(0) })));
     console.table([
-      { measure: 'overhead per job through Redis (ms)', value: results.overheadPerJobMs.toFixed(2), note: `on ${results.poolMsPerGenome.toFixed(2)} ms per genome in the pool` },
+      { measure: 'overhead per genome through Redis (ms)', value: results.overheadPerGenomeMs.toFixed(2), note: `on ${results.poolMsPerGenome.toFixed(2)} ms per genome in the pool; ${results.jobsPerRound.length} jobs per round` },
+      ...(results.cpuPerGenomeMs === null ? [] : [
+        { measure: 'CPU outside evaluation per genome, pool (ms)', value: results.cpuPerGenomeMs.pool.toFixed(2), note: `the run's main thread; evaluation ${results.cpuPerGenomeMs.poolEvaluation.toFixed(2)} ms` },
+        { measure: 'CPU outside evaluation per genome, Redis (ms)', value: results.cpuPerGenomeMs.redis.toFixed(2), note: `run, redis-server, workers' main threads; evaluation ${results.cpuPerGenomeMs.redisWorkersEvaluation.toFixed(2)} ms` },
+      ]),
       { measure: 'pool: 2 workers / 1 worker', value: results.poolSpeedup.toFixed(2), note: '' },
       { measure: 'Redis: 2 worker processes / 1', value: results.redisSpeedup.toFixed(2), note: `target: >= the pool's (ratio ${results.speedupRatio.toFixed(2)}, target >= 1)` },
     ]);

@@ -1,21 +1,24 @@
-// The run's side of distributed evaluation (docs/scale-out.md): an evaluator that sends each genome
-// of an evaluate() call to the run's BullMQ queue as one job and collects the results in the
+// The run's side of distributed evaluation (docs/scale-out.md): an evaluator that sends the genomes
+// of an evaluate() call to the run's BullMQ queue as jobs of a few genomes each (jobs.ts,
+// chunkSizes, sized by the threads of the workers alive now) and collects the results in the
 // candidates' order, whichever worker finished which job when, so that the run is the one a local
-// pool gives with the same seed. A job is named by the call and the genome id, so a job retried
+// pool gives with the same seed. A job is named by the call and its place in it, so a job retried
 // after its worker died (BullMQ's stalled-job check moves it back to the queue) counts once.
+// Results arrive as the queue's 'completed' events, read from the start of the queue's event
+// stream, and jobs are removed as they complete: no call per job beyond adding it.
 //
 // Losing Redis stops the run: the generation under way is not written, the last checkpoint is
 // whole, and the error says how to resume. Waiting instead would not be safe, since a restarted
 // Redis without persistence has lost the queue and its jobs.
 
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pack } from '../genome/pack.ts';
 import { isLearnerGenome } from '../learner/role.ts';
 import type { Candidate } from '../pool/pool.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
-import { decodeResult, DistributedError, encodeJob, queueName, REGISTRY, shownUrl } from './jobs.ts';
+import { chunkSizes, decodeResults, DistributedError, encodeJob, heartbeatKey, queueName, REGISTRY, shownUrl, WORKERS, type JobGenome } from './jobs.ts';
 
 export interface RedisEvaluatorOptions {
   url: URL;
@@ -48,6 +51,8 @@ export class RedisEvaluator {
   private queue: Queue | undefined;
   private events: QueueEvents | undefined;
   private calls = 0;
+  /** The jobs under way, by id: what their 'completed' or 'failed' event settles. */
+  private readonly pending = new Map<string, { done: (text: string) => void; failed: (reason: string) => void }>();
   private lost: DistributedError | undefined;
   private readonly onLost = new Set<(error: DistributedError) => void>();
   private closing = false;
@@ -74,12 +79,14 @@ export class RedisEvaluator {
       throw new DistributedError(`cannot reach Redis at ${shownUrl(this.url)} (--redis): ${error instanceof Error ? error.message : String(error)}`);
     }
     this.queue = new Queue(this.queueName, { connection: this.client });
-    this.events = new QueueEvents(this.queueName, { connection: this.eventsClient });
+    // From the stream's start, not its end: the queue is new, and no event may slip by before the
+    // first read.
+    this.events = new QueueEvents(this.queueName, { connection: this.eventsClient, lastEventId: '0-0' });
     // Their errors follow the connection's; lose() reports them once.
     this.queue.on('error', () => undefined);
-    // Each job waited on listens for the queue's closing until it ends: one listener per job under way.
-    this.queue.setMaxListeners(0);
     this.events.on('error', () => undefined);
+    this.events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => this.pending.get(jobId)?.done(String(returnvalue)));
+    this.events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => this.pending.get(jobId)?.failed(failedReason));
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
     await this.client.sadd(REGISTRY, this.queueName);
   }
@@ -88,8 +95,7 @@ export class RedisEvaluator {
   readonly evaluate = async (candidates: readonly Candidate[], plan: EvaluationPlan): Promise<GenomeEvaluation[]> => {
     if (this.lost !== undefined) throw this.lost;
     const queue = this.queue;
-    const events = this.events;
-    if (queue === undefined || events === undefined) throw new Error('RedisEvaluator: open() first');
+    if (queue === undefined || this.events === undefined) throw new Error('RedisEvaluator: open() first');
     if (candidates.length === 0) return [];
     const call = this.calls++;
     let listener: ((error: DistributedError) => void) | undefined;
@@ -98,32 +104,54 @@ export class RedisEvaluator {
       this.onLost.add(listener);
     });
     lost.catch(() => undefined);
+    const ids: string[] = [];
     try {
-      const jobs = await Promise.race([lost, queue.addBulk(candidates.map((c) => ({
-        name: 'evaluate',
-        data: encodeJob({
-          plan, id: c.id, words: pack(c.genome), timeLimitMs: this.timeLimitMs,
+      const threads = await Promise.race([lost, this.threadsServing()]);
+      const batches: JobGenome[][] = [];
+      let next = 0;
+      for (const size of chunkSizes(candidates.length, threads)) {
+        batches.push(candidates.slice(next, next + size).map((c) => ({
+          id: c.id, words: pack(c.genome),
           job: {
             ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
             ...(c.allScales === true ? { allScales: true } : {}),
             ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
           },
-        }),
-        // BullMQ refuses integer-like custom ids.
-        opts: { jobId: `c${call}-g${c.id}`, attempts: 1 },
+        })));
+        next += size;
+      }
+      // BullMQ refuses integer-like custom ids.
+      for (let k = 0; k < batches.length; k++) ids.push(`c${call}-j${k}`);
+      const texts = ids.map((id) => new Promise<string>((resolve, reject) => {
+        this.pending.set(id, { done: resolve, failed: (reason) => reject(new Error(`job ${id}: ${reason}`)) });
+      }));
+      await Promise.race([lost, queue.addBulk(batches.map((genomes, k) => ({
+        name: 'evaluate',
+        data: encodeJob({ plan, genomes, timeLimitMs: this.timeLimitMs }),
+        opts: { jobId: ids[k] as string, attempts: 1, removeOnComplete: true, removeOnFail: true },
       })))]);
-      const texts = await Promise.race([lost, Promise.all(jobs.map((job: Job) => job.waitUntilFinished(events) as Promise<string>))]);
-      // Only this call's jobs: another call's may be finished and not yet collected.
-      await Promise.race([lost, Promise.all(jobs.map((job: Job) => job.remove()))]);
-      return texts.map((t) => decodeResult(t));
+      const results = (await Promise.race([lost, Promise.all(texts)])).flatMap((t) => decodeResults(t));
+      if (results.length !== candidates.length) throw new Error(`${results.length} results for ${candidates.length} genomes`);
+      return results;
     } catch (error) {
       if (this.lost !== undefined) throw this.lost;
       if (error instanceof DistributedError) throw error;
       throw new DistributedError(`an evaluation job failed on a worker (queue ${this.queueName} at ${shownUrl(this.url)}): ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (listener !== undefined) this.onLost.delete(listener);
+      for (const id of ids) this.pending.delete(id);
     }
   };
+
+  /** The threads of the workers alive now (jobs.ts, WORKERS); forgets the ids of those gone. */
+  private async threadsServing(): Promise<number> {
+    const ids = await this.client.smembers(WORKERS);
+    if (ids.length === 0) return 0;
+    const counts = await this.client.mget(ids.map((id) => heartbeatKey(id)));
+    const gone = ids.filter((_, i) => counts[i] === null);
+    if (gone.length > 0) await this.client.srem(WORKERS, ...gone);
+    return counts.reduce((sum, c) => sum + (c === null ? 0 : Math.max(0, Number.parseInt(c, 10) || 0)), 0);
+  }
 
   /** Unregisters and removes the queue, then disconnects; quick when Redis is gone. */
   async close(): Promise<void> {

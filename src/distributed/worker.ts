@@ -6,12 +6,17 @@
 //
 // A worker that dies holding a job stops renewing its lock; after `stallMs` another worker's
 // stalled-job check (BullMQ's stalledInterval) puts the job back in the queue and it runs again.
+//
+// While it serves, a worker says every HEARTBEAT_MS that it is alive and how many threads it has
+// (jobs.ts, WORKERS): runs size their jobs by the threads alive.
 
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { EvaluationPool } from '../pool/pool.ts';
 import { unpackJob } from '../pool/worker.ts';
-import { decodeJob, encodeResult, QUEUE_PREFIX, REGISTRY, shownUrl } from './jobs.ts';
+import { decodeJob, encodeResults, HEARTBEAT_MS, HEARTBEAT_TTL_MS, heartbeatKey, QUEUE_PREFIX, REGISTRY, shownUrl, WORKERS } from './jobs.ts';
 
 export interface ServeOptions {
   url: URL;
@@ -65,11 +70,16 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   let stopped = false;
   const evaluateJob = async (job: Job<string, string>): Promise<string> => {
     options.onJob?.(job.queueName, job.id ?? '');
-    const { plan, id, words, job: genomeJob, timeLimitMs } = decodeJob(job.data);
-    const genome = unpackJob(words, genomeJob);
-    const [result] = await poolFor(timeLimitMs).evaluate([{ ...genomeJob, id, genome }], plan);
-    if (result === undefined) throw new Error(`no result for genome ${id}`);
-    return encodeResult(result);
+    const { plan, genomes, timeLimitMs } = decodeJob(job.data);
+    const candidates = genomes.map(({ id, words, job: genomeJob }) => ({ ...genomeJob, id, genome: unpackJob(words, genomeJob) }));
+    const results = await poolFor(timeLimitMs).evaluate(candidates, plan);
+    if (results.length !== candidates.length) throw new Error(`${results.length} results for ${candidates.length} genomes`);
+    return encodeResults(results);
+  };
+  // Who this worker is, for the runs that size their jobs (jobs.ts, WORKERS).
+  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const heartbeat = async (): Promise<void> => {
+    await registry.multi().set(heartbeatKey(workerId), String(options.threads), 'PX', HEARTBEAT_TTL_MS).sadd(WORKERS, workerId).exec();
   };
   const refresh = async (): Promise<void> => {
     const names = (await registry.smembers(REGISTRY)).filter((n) => n.startsWith(QUEUE_PREFIX));
@@ -99,8 +109,13 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     }
   };
   let timer: NodeJS.Timeout | undefined;
+  let lastBeat = -Infinity;
   const loop = async (): Promise<void> => {
     try {
+      if (performance.now() - lastBeat >= HEARTBEAT_MS) {
+        await heartbeat();
+        lastBeat = performance.now();
+      }
       await refresh();
     } catch (error) {
       if (!stopped) log(`l2l worker: reading the runs at ${shownUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`);
@@ -114,6 +129,11 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       clearTimeout(timer);
       await Promise.allSettled([...workers.values()].map((w) => w.close()));
       await Promise.allSettled([...pools.values()].map((p) => p.destroy()));
+      // Gone at once, not when the heartbeat expires; quick when Redis is gone.
+      await Promise.race([
+        registry.multi().del(heartbeatKey(workerId)).srem(WORKERS, workerId).exec().catch(() => undefined),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
       registry.disconnect();
     },
   };

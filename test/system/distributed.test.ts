@@ -1,7 +1,8 @@
 // Distributed evaluation through a real Redis (src/distributed/, docs/scale-out.md): runs on
 // `l2l worker` processes give the local run's metrics and fronts, with a worker killed while it
 // holds a job, with two runs sharing one Redis, and after Redis dies under a run and the run is
-// resumed; bad and unreachable --redis URLs are refused with messages that name the flag.
+// resumed; a generation travels in jobs of several genomes, sized by the workers' threads; bad and
+// unreachable --redis URLs are refused with messages that name the flag.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,13 +11,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { RedisEvaluator } from '../../src/distributed/client.ts';
+import { chunkSizes } from '../../src/distributed/jobs.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { resolveConfig } from '../../src/evolve/config.ts';
 import { evolve, inThreadEvaluator } from '../../src/evolve/evolve.ts';
 import { readMetrics } from '../../src/evolve/rundir.ts';
 import type { Evaluator } from '../../src/evolve/state.ts';
-import { InstanceCache } from '../../src/tasks/evaluate.ts';
+import type { Genome } from '../../src/genome/types.ts';
+import { seedByName } from '../../src/seeds/index.ts';
+import { InstanceCache, makePlan } from '../../src/tasks/evaluate.ts';
 import { freePort, L2L, RedisServer, startWorker, waitFor, type WorkerProcess } from './redis.ts';
+
+/** A result without its wall-clock times, the one thing that differs between evaluators. */
+const timeless = (result: unknown): string => JSON.stringify(result, (key, value: unknown) => (key === 'wallTimeMs' ? 0 : value));
 
 /** Cheap: a run takes a second or two on one thread. */
 const CHEAP = {
@@ -123,6 +130,25 @@ describe('distributed evaluation', () => {
     const served = workers.flatMap((w) => jobsOf(w.log()));
     for (const { evaluator } of runs) expect(served.some((j) => j.startsWith(`${evaluator.queueName}/`))).toBe(true);
   }, 90_000);
+
+  it('sends a generation in jobs of several genomes, sized by the threads of the workers alive', async () => {
+    const evaluator = new RedisEvaluator({ url: new URL(redis.url), run: join(dir(), 'batches'), timeLimitMs: 60_000 });
+    const genomes = [seedByName('adam').build(), seedByName('sgd').build(), seedByName('lion').build()];
+    const candidates = Array.from({ length: 12 }, (_, id) => ({ id, genome: genomes[id % 3] as Genome }));
+    const plan = makePlan(11, 0, [{ task: 'quadratic', steps: 50 }]);
+    await evaluator.open();
+    try {
+      const remote = await evaluator.evaluate(candidates, plan);
+      const local = await inThread(candidates, plan);
+      expect(remote.map(timeless)).toEqual(local.map(timeless));
+    } finally {
+      await evaluator.close();
+    }
+    // Two or three threads alive (a worker killed above stays counted until its heartbeat expires):
+    // chunkSizes(12, 2) is 7 jobs, chunkSizes(12, 3) is 9.
+    const jobs = workers.flatMap((w) => jobsOf(w.log())).filter((j) => j.startsWith(`${evaluator.queueName}/`));
+    expect([chunkSizes(12, 2).length, chunkSizes(12, 3).length]).toContain(jobs.length);
+  }, 30_000);
 
   it('stops resumable when Redis dies, and the resumed run is the local run', async () => {
     const local = await localRun(CHEAP, 8);

@@ -52,6 +52,11 @@ export class RedisServer {
     return server;
   }
 
+  /** The server's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
@@ -81,9 +86,14 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `l2l worker --redis URL` as a process, serving once it says it waits. */
-export async function startWorker(url: string, extra: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [L2L, 'worker', '--redis', url, '--stall-ms', '1000', '--log-jobs', ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `l2l worker --redis URL` as a process, serving once it says it waits. Watched (the tests), it logs
+ * each job and gives up a dead worker's jobs after 1 s; otherwise (the benchmark) it runs as the
+ * README starts it.
+ */
+export async function startWorker(url: string, extra: string[] = [], watched = true): Promise<WorkerProcess> {
+  const testFlags = watched ? ['--stall-ms', '1000', '--log-jobs'] : [];
+  const child = spawn(process.execPath, [L2L, 'worker', '--redis', url, ...testFlags, ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     text += chunk.toString();

@@ -3,11 +3,9 @@
 // unless one is given. The final front is evaluated once more on the held-out tasks, for the report
 // only.
 
-import type { Genome } from '../genome/types.ts';
 import { EvaluationPool } from '../pool/pool.ts';
 import { Engine } from '../engine/engine.ts';
 import { evaluateGenome, InstanceCache } from '../tasks/evaluate.ts';
-import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvolveConfig } from './config.ts';
 import {
   checkpointOf, closeRunDir, createRunDir, openRunDir, readFront, readMetrics, writeFinalFront, writeGeneration,
@@ -16,11 +14,11 @@ import {
 import { runGeneration } from './generation.ts';
 import { roleKit, type Role } from './role.ts';
 import { initialRun } from './population.ts';
-import { heldOutTable, type HeldOutTable } from './heldout.ts';
-import { evaluateReport, reportPlan, seedsOnReport } from './report.ts';
-import type { Evaluator, GenerationReport, GenerationTools, RunState, Screener, SeedBaseline } from './state.ts';
+import { finalFrontOf, type FinalFront } from './final-front.ts';
+import type { Evaluator, GenerationReport, GenerationTools, RunState, Screener } from './state.ts';
 
 export type { ResumeChanges } from './rundir.ts';
+export type { FinalFront } from './final-front.ts';
 
 /** A fresh run from its configuration, or the resume of the run in `out`. */
 export type RunStart = { config: EvolveConfig } | { resume: ResumeChanges };
@@ -40,17 +38,6 @@ export interface EvolveOptions {
   onStart?: (info: { config: EvolveConfig; generation: number; resumed: boolean; notes: string[] }) => void;
   /** Called after each generation is written. */
   onGeneration?: (report: GenerationReport, state: RunState, config: EvolveConfig) => void;
-}
-
-export interface FinalFront {
-  generation: number;
-  /** The report hypervolume (report.ts, reportPlan) of the first and the last report generation; null without reports. */
-  reportHypervolume: { seeds: number | null; first: { generation: number; hypervolume: number }; last: { generation: number; hypervolume: number } } | null;
-  members: { id: number; origin: string; made: string; born: string; scale: number; objectives: number[]; heldOut: GenomeEvaluation | null; genome: Genome }[];
-  /** The seeds on the same plan at their best step sizes (report.ts); null without held-out tasks. */
-  baseline: SeedBaseline[] | null;
-  /** The front's best learners against the best tuned seeds on every held-out task (heldout.ts); null without held-out tasks. */
-  table: HeldOutTable | null;
 }
 
 export interface EvolveResult {
@@ -120,31 +107,9 @@ export async function mainThreadScreen(workLimit: number, role: Role = 'optimize
   return (genome) => check(engine, genome, workLimit);
 }
 
-/**
- * The last generation's front, evaluated once more on the report plan (the held-out tasks) at every
- * step-size scale, written to final-front.json with the seeds' baseline on the same plan.
- */
+/** The last generation's front on the held-out tasks (final-front.ts), written to final-front.json. */
 async function finalFront(run: RunDir, config: EvolveConfig, state: RunState, tools: GenerationTools): Promise<FinalFront> {
-  const last = readFront(run.dir, state.generation - 1);
-  const plan = reportPlan(config);
-  const kit = roleKit(config.role);
-  const held = config.curriculum.heldOut.length > 0;
-  const results = !held || last.front.length === 0 ? [] : await evaluateReport(plan, last.front.map((m) => ({ id: m.id, genome: m.genome })), tools, kit.grid);
-  const baseline = !held ? null : (state.baseline ?? (await seedsOnReport(config, tools)).baseline);
-  const reports = readMetrics(run.dir).flatMap((m) => (m.report === null ? [] : [{ generation: m.generation, ...m.report }]));
-  const firstReport = reports[0];
-  const lastReport = reports.at(-1);
-  const final: FinalFront = {
-    generation: last.generation,
-    reportHypervolume: firstReport === undefined || lastReport === undefined ? null : {
-      seeds: firstReport.seeds ?? null,
-      first: { generation: firstReport.generation, hypervolume: firstReport.hypervolume },
-      last: { generation: lastReport.generation, hypervolume: lastReport.hypervolume },
-    },
-    members: last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })),
-    baseline,
-    table: baseline === null ? null : heldOutTable(plan.tasks.map((t) => t.task), last.front.map((m, i) => ({ ...m, heldOut: results[i] ?? null })), baseline, kit),
-  };
+  const final = await finalFrontOf(config, readFront(run.dir, state.generation - 1), readMetrics(run.dir), state.baseline, tools);
   writeFinalFront(run, final);
   return final;
 }

@@ -83,6 +83,16 @@ function json(text: string, name: string): unknown {
   }
 }
 
+/** A record file's text: JSON with one-space indents and a final newline. */
+export function jsonFileText(value: unknown): string {
+  return `${JSON.stringify(value, null, 1)}\n`;
+}
+
+/** A generation's front file (fronts/gen-NNNN.json): its front members, each with its genome. */
+export function frontFileText(report: GenerationReport, genomes: ReadonlyMap<number, Genome>): string {
+  return jsonFileText({ generation: report.generation, front: report.front.map((m) => ({ ...m, genome: genomes.get(m.id) })) });
+}
+
 /** A generation's line of metrics.jsonl (without its newline): the report with the front as its ids. */
 export function metricsLine(report: GenerationReport): string {
   return JSON.stringify({ ...report, front: report.front.map((m) => m.id) });

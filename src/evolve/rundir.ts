@@ -28,7 +28,7 @@ import {
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { checkWorkers, configDifferences, parseConfig, RESUMABLE_KEYS, type EvolveConfig } from './config.ts';
 import { acquireLock, holderAlive, lockIn, writeLock, type RunLock } from './lock.ts';
-import { metricsLine, parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
+import { frontFileText, jsonFileText, metricsLine, parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
 import type { GenerationReport, RunState } from './state.ts';
 
 export type { Checkpoint } from './checkpoint.ts';
@@ -280,15 +280,14 @@ function writeCheckpointFile(dir: string, checkpoint: Checkpoint): void {
 
 /** A finished generation: its front with genomes, its metrics line, then the checkpoint. */
 export function writeGeneration(run: RunDir, report: GenerationReport, genomes: ReadonlyMap<number, Genome>, checkpoint: Checkpoint): void {
-  const front = report.front.map((m) => ({ ...m, genome: genomes.get(m.id) }));
   const name = frontName(report.generation);
-  writeFileAtomic(join(run.dir, FILES.fronts, name), `${JSON.stringify({ generation: report.generation, front }, null, 1)}\n`, `${FILES.fronts}/${name}`);
+  writeFileAtomic(join(run.dir, FILES.fronts, name), frontFileText(report, genomes), `${FILES.fronts}/${name}`);
   appendDurable(join(run.dir, FILES.metrics), `${metricsLine(report)}\n`, FILES.metrics);
   writeCheckpointFile(run.dir, checkpoint);
 }
 
 export function writeFinalFront(run: RunDir, front: unknown): void {
-  writeFileAtomic(join(run.dir, FILES.final), `${JSON.stringify(front, null, 1)}\n`, FILES.final);
+  writeFileAtomic(join(run.dir, FILES.final), jsonFileText(front), FILES.final);
 }
 
 export function closeRunDir(run: RunDir): void {

@@ -1,6 +1,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Math.exp, Math.log, Math.sin and their kin, and ** with other than an exponent or base of 2,
+// differ between JavaScript engines (Node 20 against a current Chromium, in the last bit): what
+// decides a run goes through src/util/math.ts instead, so that the same seed gives the same run in
+// any Node and in a browser.
+const DETERMINISTIC_MATH = ['exp', 'log', 'log2', 'log10', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'sinh', 'cosh', 'asin', 'acos', 'atan', 'atan2', 'asinh', 'acosh', 'atanh', 'pow', 'cbrt', 'hypot']
+  .map((property) => ({ object: 'Math', property, message: 'engines differ in its last bits: use src/util/math.ts' }));
+const DETERMINISTIC_POWERS = [{
+  selector: "BinaryExpression[operator='**']:not([left.value=2]):not([right.value=2])",
+  message: 'engines differ in the last bits of x ** y: use powInt, pow10 or exp/log from src/util/math.ts (x ** 2 and 2 ** n are exact)',
+}, {
+  selector: "AssignmentExpression[operator='**=']",
+  message: 'engines differ in the last bits of x ** y: use src/util/math.ts',
+}];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'wasm-build/', 'assembly/', 'runs/', 'bench/results/', 'web-dist/'] },
   js.configs.recommended,
@@ -20,7 +34,20 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', {
         selector: 'CallExpression[callee.property.name=/^(push|unshift|max|min|apply|fromCharCode)$/] > SpreadElement',
         message: 'no spread of an array into push/unshift/Math.max/Math.min: it overflows the stack on large arrays; loop instead',
+      }, ...DETERMINISTIC_POWERS],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the seeded RNG' }, ...DETERMINISTIC_MATH],
+    },
+  },
+  {
+    // What only shows or checks figures, and the exports' reference of the engine's ops, may use the
+    // engine's own Math.
+    files: ['src/export/**/*.ts', 'src/report/**/*.ts', 'src/util/wilcoxon.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.property.name=/^(push|unshift|max|min|apply|fromCharCode)$/] > SpreadElement',
+        message: 'no spread of an array into push/unshift/Math.max/Math.min: it overflows the stack on large arrays; loop instead',
       }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the seeded RNG' }],
     },
   },
   // Folders import only downward (docs/architecture.md, Import directions): each folder of src/

@@ -1,14 +1,17 @@
 // A small evolution in the browser page (docs/browser.md): the generations of `l2l evolve`
 // (src/evolve/generation.ts, runGeneration) from the same generation 0 (initialRun), kept in memory
-// instead of a run directory: each generation yields its metrics.jsonl line (metricsLine, the line
-// Node appends), so the page's lines and Node's can be compared. No checkpoint, fronts or final
-// front are kept, and the surrogate is off. Pure of the DOM: the evaluator is given (pool.ts).
+// instead of a run directory: each generation yields its metrics.jsonl line and its front file
+// (records.ts, the texts Node writes), and the run ends with final-front.json made as `l2l evolve`
+// makes it (final-front.ts, from the last front file and the metrics lines read back), so the page's
+// files and Node's can be compared and downloaded. No checkpoint is kept (a page run is not resumed),
+// and the surrogate is off. Pure of the DOM: the evaluator is given (pool.ts).
 
 import type { EvolveConfig } from '../evolve/config.ts';
 import { resolveConfig } from '../evolve/config.ts';
 import { runGeneration } from '../evolve/generation.ts';
 import { initialRun } from '../evolve/population.ts';
-import { metricsLine } from '../evolve/records.ts';
+import { finalFrontOf, type FinalFront } from '../evolve/final-front.ts';
+import { frontFileName, frontFileText, jsonFileText, metricsLine, parseFrontFile, parseMetricsLine } from '../evolve/records.ts';
 import { roleKit } from '../evolve/role.ts';
 import type { Evaluator, GenerationReport, Screener } from '../evolve/state.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -47,18 +50,38 @@ export function screenOn(engine: Engine, config: EvolveConfig): Screener {
   return (genome) => check(engine, genome, config.workLimit);
 }
 
-/** Runs every generation; `onGeneration` gets each report and its metrics line as it lands. */
+/** A page run's files: as `l2l evolve` writes metrics.jsonl, fronts/gen-NNNN.json and final-front.json. */
+export interface PageRun {
+  /** metrics.jsonl's lines, without their newlines. */
+  lines: string[];
+  /** Each generation's front file. */
+  fronts: string[];
+  /** final-front.json's text, and what it holds. */
+  finalText: string;
+  final: FinalFront;
+}
+
+/** Runs every generation, then the final front; `onGeneration` gets each report and its metrics line as it lands. */
 export async function evolveInMemory(
   config: EvolveConfig, evaluate: Evaluator, screen: Screener, onGeneration?: (report: GenerationReport, line: string) => void,
-): Promise<string[]> {
+): Promise<PageRun> {
+  const tools = { evaluate, screen, surrogate: null };
   let state = initialRun(config);
   const lines: string[] = [];
+  const fronts: string[] = [];
   while (state.generation < config.generations) {
-    const { state: next, report } = await runGeneration(config, state, { evaluate, screen, surrogate: null });
+    const genomes = new Map(state.population.map((m) => [m.id, m.genome]));
+    const { state: next, report } = await runGeneration(config, state, tools);
     const line = metricsLine(report);
     lines.push(line);
+    fronts.push(frontFileText(report, genomes));
     onGeneration?.(report, line);
     state = next;
   }
-  return lines;
+  // As evolve() does from its run directory: the last front file and the metrics lines, read back.
+  const lastGeneration = state.generation - 1;
+  const last = parseFrontFile(fronts[lastGeneration] as string, lastGeneration, `fronts/${frontFileName(lastGeneration)}`);
+  const metrics = lines.map((line, i) => parseMetricsLine(line, i, 'metrics.jsonl'));
+  const final = await finalFrontOf(config, last, metrics, state.baseline, tools);
+  return { lines, fronts, finalText: jsonFileText(final), final };
 }

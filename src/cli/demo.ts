@@ -11,6 +11,7 @@ import { adamGenome } from '../examples/adam.ts';
 import { stateBytesPerParameter } from '../genome/state.ts';
 import { hebbianNetwork } from '../examples/hebbian.ts';
 import type { CliCommand, CliIO } from './io.ts';
+import { pow10 } from '../util/math.ts';
 
 type Print = (line: string) => void;
 
@@ -37,7 +38,7 @@ async function runDemo(print: Print): Promise<void> {
 function optimizerDemo(engine: Engine, print: Print): void {
   const steps = 200;
   const d = 16;
-  const h = Array.from({ length: d }, (_, i) => 10 ** ((2 * i) / 15 - 2));
+  const h = Array.from({ length: d }, (_, i) => pow10((2 * i) / 15 - 2));
   const loss = (theta: Float32Array): number => theta.reduce((sum, t, i) => sum + 0.5 * (h[i] as number) * t * t, 0);
   const genome = adamGenome({ lr: 0.05 });
   engine.load(genome, [{ rows: 4, cols: 4 }], { seed: 1 });

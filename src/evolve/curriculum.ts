@@ -8,6 +8,7 @@
 
 import type { Rng } from '../util/rng.ts';
 import { InputError, rules } from '../util/errors.ts';
+import { powInt } from '../util/math.ts';
 
 export interface CurriculumTask {
   task: string;
@@ -98,7 +99,7 @@ export function initialState(c: CurriculumConfig): CurriculumState {
 export function planGeneration(c: CurriculumConfig, state: CurriculumState, generation: number, rng: Rng): GenerationPlan {
   const drawn = c.steps.min + rng.int(c.steps.max - c.steps.min + 1);
   const steps = Math.max(Math.min(2, drawn), Math.round(drawn * horizonAt(c, generation)));
-  const dataShare = Math.min(1, c.data.start * c.data.growth ** generation);
+  const dataShare = Math.min(1, c.data.start * powInt(c.data.growth, generation));
   const pool = c.tasks.map((t) => t.task).filter((t) => state.unlocked.includes(t));
   const chosen = new Set<string>();
   while (chosen.size < Math.min(c.tasksPerGeneration, pool.length)) {
@@ -110,7 +111,7 @@ export function planGeneration(c: CurriculumConfig, state: CurriculumState, gene
 
 /** The horizon factor of generation g: min(1, start x growth^g). */
 export function horizonAt(c: CurriculumConfig, generation: number): number {
-  return Math.min(1, c.horizon.start * c.horizon.growth ** generation);
+  return Math.min(1, c.horizon.start * powInt(c.horizon.growth, generation));
 }
 
 /**

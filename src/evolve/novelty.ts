@@ -23,6 +23,7 @@ import type { EffectKind, Genome, OpName, PolicyKind } from '../genome/types.ts'
 import { POLICY_NAMES } from '../genome/types.ts';
 import { paretoRules } from '../pareto/errors.ts';
 import { InputError } from '../util/errors.ts';
+import { log1p } from '../util/math.ts';
 
 /** A fixed-length structural description of a genome (DESCRIPTOR_NAMES.length values). */
 export type Descriptor = readonly number[];
@@ -93,10 +94,10 @@ export function describeGenome(genome: Genome): Descriptor {
     }
     bump(at('enabledEdges'));
     bump(at(edge.delay === 0 ? 'edgesDelay0' : edge.delay === 1 ? 'edgesDelay1' : 'edgesDelay2+'));
-    weights.push(Math.sign(edge.weight) * Math.log1p(Math.abs(edge.weight)));
+    weights.push(Math.sign(edge.weight) * log1p(Math.abs(edge.weight)));
   }
   counts[at('depth')] = depth(genome);
-  const out = counts.map((c) => Math.log1p(c));
+  const out = counts.map((c) => log1p(c));
   const [mean, spread] = meanAndSpread(weights);
   out[at('weightMean')] = mean;
   out[at('weightSpread')] = spread;

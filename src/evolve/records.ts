@@ -88,6 +88,11 @@ export function jsonFileText(value: unknown): string {
   return `${JSON.stringify(value, null, 1)}\n`;
 }
 
+/** The name of generation `generation`'s front file in a run's fronts/ folder. */
+export function frontFileName(generation: number): string {
+  return `gen-${String(generation).padStart(4, '0')}.json`;
+}
+
 /** A generation's front file (fronts/gen-NNNN.json): its front members, each with its genome. */
 export function frontFileText(report: GenerationReport, genomes: ReadonlyMap<number, Genome>): string {
   return jsonFileText({ generation: report.generation, front: report.front.map((m) => ({ ...m, genome: genomes.get(m.id) })) });

@@ -28,7 +28,7 @@ import {
 import { checkpointOf, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { checkWorkers, configDifferences, parseConfig, RESUMABLE_KEYS, type EvolveConfig } from './config.ts';
 import { acquireLock, holderAlive, lockIn, writeLock, type RunLock } from './lock.ts';
-import { frontFileText, jsonFileText, metricsLine, parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
+import { frontFileName, frontFileText, jsonFileText, metricsLine, parseFrontFile, parseMetricsLine, type FrontFile, type MetricsLine } from './records.ts';
 import type { GenerationReport, RunState } from './state.ts';
 
 export type { Checkpoint } from './checkpoint.ts';
@@ -50,7 +50,6 @@ export interface RunDir {
   lock: RunLock;
 }
 
-const frontName = (generation: number): string => `gen-${String(generation).padStart(4, '0')}.json`;
 
 /** What is in `dir`, for an error message: up to five names, then how many more. */
 function listing(names: string[]): string {
@@ -179,8 +178,8 @@ export function readMetrics(dir: string, field = 'run directory'): MetricsLine[]
 }
 
 export function readFront(dir: string, generation: number): FrontFile {
-  const name = `${FILES.fronts}/${frontName(generation)}`;
-  const text = readInputText(join(dir, FILES.fronts, frontName(generation)), name, Number.MAX_SAFE_INTEGER);
+  const name = `${FILES.fronts}/${frontFileName(generation)}`;
+  const text = readInputText(join(dir, FILES.fronts, frontFileName(generation)), name, Number.MAX_SAFE_INTEGER);
   return parseFrontFile(text, generation, name);
 }
 
@@ -216,7 +215,7 @@ export function openRunDir(dir: string, field: string, changes: ResumeChanges): 
     const done = checkpoint.state.generation;
     const metrics = checkedMetrics(dir, done);
     for (let g = 0; g < done; g++) {
-      if (!existsSync(join(dir, FILES.fronts, frontName(g)))) throw new InputError(`${FILES.fronts}/${frontName(g)}`, `must exist (the checkpoint holds ${done} generations)`);
+      if (!existsSync(join(dir, FILES.fronts, frontFileName(g)))) throw new InputError(`${FILES.fronts}/${frontFileName(g)}`, `must exist (the checkpoint holds ${done} generations)`);
     }
     if (done > 0) readFront(dir, done - 1);
     const config = applyChanges(checkpoint.config, changes, done);
@@ -280,7 +279,7 @@ function writeCheckpointFile(dir: string, checkpoint: Checkpoint): void {
 
 /** A finished generation: its front with genomes, its metrics line, then the checkpoint. */
 export function writeGeneration(run: RunDir, report: GenerationReport, genomes: ReadonlyMap<number, Genome>, checkpoint: Checkpoint): void {
-  const name = frontName(report.generation);
+  const name = frontFileName(report.generation);
   writeFileAtomic(join(run.dir, FILES.fronts, name), frontFileText(report, genomes), `${FILES.fronts}/${name}`);
   appendDurable(join(run.dir, FILES.metrics), `${metricsLine(report)}\n`, FILES.metrics);
   writeCheckpointFile(run.dir, checkpoint);

@@ -43,6 +43,8 @@
 // only seen through the `distance` argument, fitness is higher-better and in [0, 1] for valid
 // genomes (src/pareto fitness). Nothing here is random.
 
+import { exp, log, log1p } from '../util/math.ts';
+
 /** Speciation's parameters; their ranges and meanings are declared in config-schema.ts. */
 export interface SpeciesConfig {
   /** The species count the threshold search steers to. */
@@ -234,15 +236,15 @@ export function speciate<G>(
   if (n > 0 && first.count !== target && !(up ? first.saturated : start <= minimum)) {
     // Step away from the previous threshold until the count reaches the target (or cannot get
     // closer to it), then bisect between the last step short of that and the next.
-    const floor = Math.log(minimum);
-    const ceiling = Math.log(Number.MAX_VALUE);
-    const walk: Step[] = [{ x: Math.log(start), count: first.count }];
-    let width = Math.log1p(Math.max(config.thresholdStep, PRECISION));
+    const floor = log(minimum);
+    const ceiling = log(Number.MAX_VALUE);
+    const walk: Step[] = [{ x: log(start), count: first.count }];
+    let width = log1p(Math.max(config.thresholdStep, PRECISION));
     let goal = Number.NaN;
     for (let step = 0; step < MAX_STEPS && Number.isNaN(goal); step++, width *= 2) {
       const last = (walk[walk.length - 1] as Step).x;
       const x = up ? Math.min(ceiling, last + width) : Math.max(floor, last - width);
-      const r = trial(x === floor ? minimum : Math.exp(x));
+      const r = trial(x === floor ? minimum : exp(x));
       walk.push({ x, count: r.count });
       if (up ? r.count <= target : r.count >= target) goal = target;
       else if (up ? r.saturated || x === ceiling : x === floor) goal = r.count;
@@ -253,9 +255,9 @@ export function speciate<G>(
     if (!Number.isNaN(goal) && j >= 0) {
       let inner = (walk[j] as Step).x;
       let outer = (walk[j + 1] as Step).x;
-      for (let b = 0; b < MAX_BISECTIONS && Math.abs(outer - inner) > Math.log1p(PRECISION); b++) {
+      for (let b = 0; b < MAX_BISECTIONS && Math.abs(outer - inner) > log1p(PRECISION); b++) {
         const mid = (inner + outer) / 2;
-        if (reached(trial(Math.exp(mid)).count)) outer = mid;
+        if (reached(trial(exp(mid)).count)) outer = mid;
         else inner = mid;
       }
     }

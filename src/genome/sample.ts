@@ -3,12 +3,13 @@
 // random normal deviates", Ann. Math. Statist. 29, 1958), one value of the pair.
 
 import type { Rng } from '../util/rng.ts';
+import { cos, exp, log } from '../util/math.ts';
 
 /** A standard normal value. */
 export function gaussian(rng: Rng): number {
   const u1 = rng.next();
   const u2 = rng.next();
-  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.sqrt(-2 * log(1 - u1)) * cos(2 * Math.PI * u2);
 }
 
 /** One element of a non-empty list, uniformly; undefined for an empty one. */
@@ -34,7 +35,7 @@ export function pickWeighted(rng: Rng, weights: readonly number[]): number {
 
 /** A value whose logarithm is uniform in [log lo, log hi) (lo, hi > 0). */
 export function logUniform(rng: Rng, lo: number, hi: number): number {
-  return Math.exp(rng.uniform(Math.log(lo), Math.log(hi)));
+  return exp(rng.uniform(log(lo), log(hi)));
 }
 
 /** True with probability p. */

@@ -10,6 +10,7 @@
 
 import type { Rng } from '../util/rng.ts';
 import { chance, gaussian, logUniform } from './sample.ts';
+import { exp } from '../util/math.ts';
 
 export interface ValueOptions {
   /** Standard deviation of an additive perturbation. */
@@ -50,7 +51,7 @@ export function f32Between(x: number, lo: number, hi: number): number {
 /** A small change of x (see the file's opening comment). */
 export function perturb(rng: Rng, x: number, o: ValueOptions): number {
   const multiplicative = x !== 0 && chance(rng, 0.5);
-  const y = multiplicative ? x * Math.exp(o.logSigma * gaussian(rng)) : x + o.sigma * gaussian(rng);
+  const y = multiplicative ? x * exp(o.logSigma * gaussian(rng)) : x + o.sigma * gaussian(rng);
   return f32(y, o.limit);
 }
 

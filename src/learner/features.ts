@@ -31,11 +31,12 @@
 import { createRng, type Rng } from '../util/rng.ts';
 import type { LearnerEnv, Observation } from './env.ts';
 import { LEARNER_CHANNELS } from './role.ts';
+import { cos, log } from '../util/math.ts';
 
 /** A standard normal draw (Box-Muller, from two uniforms of `rng`). */
 export function gaussian(rng: Rng): number {
   const u = 1 - rng.next(); // (0, 1]
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  return Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * rng.next());
 }
 
 /** A uniformly random unit vector of `n` dimensions. */

@@ -43,6 +43,7 @@ import { LearnerBuilder, type Ref } from './build.ts';
 import { greedyChoice } from './motifs.ts';
 import { LEARNER_CHANNELS } from './role.ts';
 import { firstTick } from './seeds-spiking.ts';
+import { exp, log } from '../util/math.ts';
 
 /** The memory's inputs u: the observation channels, then the reward. */
 export const MEMORY_INPUTS = LEARNER_CHANNELS + 1;
@@ -114,11 +115,11 @@ export function spectralRadius(m: readonly (readonly number[])[]): number {
     if (norm === 0) return 0;
     v = next.map((x) => x / norm);
     if (it >= 100) {
-      logSum += Math.log(norm);
+      logSum += log(norm);
       counted++;
     }
   }
-  return Math.exp(logSum / counted);
+  return exp(logSum / counted);
 }
 
 export interface ReservoirParams extends ReadoutParams {

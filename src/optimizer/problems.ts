@@ -12,6 +12,7 @@
 import type { LaneGroup } from '../genome/types.ts';
 import type { Rng } from '../util/rng.ts';
 import { InputError } from '../util/errors.ts';
+import { cos, log, pow10 } from '../util/math.ts';
 
 export interface Problem {
   readonly name: string;
@@ -31,14 +32,14 @@ export interface Problem {
 /** A standard normal draw (Box-Muller, one of the pair). */
 export function gaussian(rng: Rng): number {
   const u = 1 - rng.next(); // (0, 1]: log(u) is finite
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  return Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * rng.next());
 }
 
 function rademacher(rng: Rng): number {
   return rng.next() < 0.5 ? -1 : 1;
 }
 
-const CURVATURES = Array.from({ length: 16 }, (_, i) => 10 ** ((2 * i) / 15 - 2));
+const CURVATURES = Array.from({ length: 16 }, (_, i) => pow10((2 * i) / 15 - 2));
 
 function quadratic(name: string, description: string, groups: LaneGroup[], sigma: number): Problem {
   return {

@@ -17,6 +17,7 @@
 
 import type { ParamStore } from './params.ts';
 import { tf } from './tf.ts';
+import { powInt } from '../util/math.ts';
 
 export interface AdamOptions {
   learningRate: number;
@@ -137,8 +138,8 @@ export class Adam {
       for (const name of names) {
         const slot = this.slots.get(name) as Slot;
         slot.t++;
-        const c1 = 1 - beta1 ** slot.t;
-        const c2 = 1 - beta2 ** slot.t;
+        const c1 = 1 - powInt(beta1, slot.t);
+        const c2 = 1 - powInt(beta2, slot.t);
         let g = grads[name] as tf.Tensor;
         if (scale !== undefined) g = g.mul(scale);
         const m = slot.m.mul(b1).add(g.mul(oneMinusB1));

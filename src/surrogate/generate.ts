@@ -21,6 +21,7 @@ import {
   DECODED_KINDS, DECODER_CLASSES, EFFECT_CLASSES, EFFECT_FIELDS, EFFECT_SLOTS, ENCODER_CLASSES, MAX_INPUT_SLOTS,
   NODE_FEATURES, NODE_NUMBERS, signExp, signLog, TICK_CLASSES, writeNodeFeatures, type NodeChoice,
 } from './vocab.ts';
+import { exp } from '../util/math.ts';
 
 const P = SURROGATE_PORTS;
 
@@ -32,7 +33,7 @@ export interface GraphShape {
   coding: boolean;
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const sigmoid = (x: number): number => 1 / (1 + exp(-x));
 
 /** The values of a tensor made in tf.tidy, which is then freed. */
 function read(make: () => tf.Tensor): Float32Array {

@@ -21,6 +21,7 @@ import { activeDimensions } from './predictor.ts';
 import type { Surrogate } from './surrogate.ts';
 import { tf } from './tf.ts';
 import { normals } from './train.ts';
+import { exp } from '../util/math.ts';
 
 export interface GuidanceSettings {
   /** Per objective, how much lowering it counts (the guidance weights). */
@@ -105,7 +106,7 @@ export function thompsonPick(s: Surrogate, candidates: readonly GraphArrays[], w
     let score = 0;
     for (let k = 0; k < K; k++) {
       const m = mean[i]?.[k] as number;
-      const sd = Math.exp(0.5 * (logVar[i]?.[k] as number));
+      const sd = exp(0.5 * (logVar[i]?.[k] as number));
       score += (weights[k] as number) * (m + sd * (noise[i * K + k] as number));
     }
     if (score < bestScore) {

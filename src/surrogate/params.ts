@@ -22,6 +22,7 @@
 
 import type { Rng } from '../util/rng.ts';
 import { tf } from './tf.ts';
+import { cos, log, sin } from '../util/math.ts';
 
 export type ParamInit = 'glorot' | 'zeros' | 'ones' | { normal: number };
 
@@ -79,10 +80,10 @@ export function initialValues(name: string, shape: readonly number[], init: Para
     if (!Number.isFinite(std) || std < 0) throw new RangeError(`parameter "${name}": normal std must be a finite number >= 0 (got ${std})`);
     const random = needRng();
     for (let i = 0; i < data.length; i += 2) {
-      const radius = Math.sqrt(-2 * Math.log(1 - random.next())); // 1 - next() is in (0, 1]
+      const radius = Math.sqrt(-2 * log(1 - random.next())); // 1 - next() is in (0, 1]
       const angle = 2 * Math.PI * random.next();
-      data[i] = std * radius * Math.cos(angle);
-      if (i + 1 < data.length) data[i + 1] = std * radius * Math.sin(angle);
+      data[i] = std * radius * cos(angle);
+      if (i + 1 < data.length) data[i + 1] = std * radius * sin(angle);
     }
     return data;
   }

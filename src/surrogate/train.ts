@@ -15,6 +15,7 @@ import { klPerDimension, reconstructionTerms } from './loss.ts';
 import type { GraphVae } from './model.ts';
 import type { Predictor } from './predictor.ts';
 import { tf } from './tf.ts';
+import { cos, log, sin } from '../util/math.ts';
 
 export interface TrainSettings {
   batchSize: number;
@@ -37,10 +38,10 @@ export interface Example {
 export function normals(rng: Rng, n: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rng.next()));
+    const r = Math.sqrt(-2 * log(1 - rng.next()));
     const a = 2 * Math.PI * rng.next();
-    out[i] = r * Math.cos(a);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(a);
+    out[i] = r * cos(a);
+    if (i + 1 < n) out[i + 1] = r * sin(a);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import {
   AMOUNT_NAMES, CHANGE_NAMES, DECODER_NAMES, DIRECTION_NAMES, EFFECT_KIND_NAMES, EMIT_NAMES, ENCODER_NAMES,
   MAX_TICKS_PER_STEP, OP_NAMES, POLICY_NAMES, SELECT_NAMES, TARGET_NAMES,
 } from '../genome/types.ts';
+import { expm1, log1p } from '../util/math.ts';
 
 /** Input and output slots a genome may have (the engine's limits, assembly/layout.ts). */
 export const MAX_INPUT_SLOTS = 16;
@@ -16,12 +17,12 @@ export const MAX_OUTPUT_SLOTS = 16;
 
 /** `sign(x) log1p(|x|)`: the proposal's canonical scale for numbers of any size and sign. */
 export function signLog(x: number): number {
-  return Math.sign(x) * Math.log1p(Math.abs(x));
+  return Math.sign(x) * log1p(Math.abs(x));
 }
 
 /** The inverse of signLog. */
 export function signExp(y: number): number {
-  return Math.sign(y) * Math.expm1(Math.abs(y));
+  return Math.sign(y) * expm1(Math.abs(y));
 }
 
 /**

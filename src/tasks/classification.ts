@@ -13,6 +13,7 @@ import { gaussian } from '../optimizer/problems.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import { splitAt, VALIDATION_SHARE, type Splits } from './data.ts';
 import type { Dataset } from './types.ts';
+import { cos, sin } from '../util/math.ts';
 
 export const CLASSIFICATION_SETS = ['spirals', 'circles', 'blobs'] as const;
 export type ClassificationSet = (typeof CLASSIFICATION_SETS)[number];
@@ -25,13 +26,13 @@ type Point = (rng: Rng, label: number) => [number, number];
 function spiralPoint(rng: Rng, label: number): [number, number] {
   const r = Math.sqrt(rng.next());
   const angle = 4 * Math.PI * r + label * Math.PI;
-  return [r * Math.cos(angle) + 0.05 * gaussian(rng), r * Math.sin(angle) + 0.05 * gaussian(rng)];
+  return [r * cos(angle) + 0.05 * gaussian(rng), r * sin(angle) + 0.05 * gaussian(rng)];
 }
 
 function circlePoint(rng: Rng, label: number): [number, number] {
   const r = label === 0 ? 0.5 : 1;
   const angle = 2 * Math.PI * rng.next();
-  return [r * Math.cos(angle) + 0.1 * gaussian(rng), r * Math.sin(angle) + 0.1 * gaussian(rng)];
+  return [r * cos(angle) + 0.1 * gaussian(rng), r * sin(angle) + 0.1 * gaussian(rng)];
 }
 
 function blobPoints(rng: Rng, classes: number): Point {

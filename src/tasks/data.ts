@@ -12,6 +12,7 @@
 import { gaussian } from '../optimizer/problems.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import type { Dataset } from './types.ts';
+import { sin, tanh } from '../util/math.ts';
 
 export interface Splits {
   train: Dataset;
@@ -77,11 +78,11 @@ export function regressionData(seed: number): Splits & { shape: RegressionShape 
     for (let j = 0; j < d; j++) {
       let u = 0;
       for (let i = 0; i < k; i++) u += (z[i] as number) * (a[i * d + j] as number);
-      x[s * d + j] = Math.sin(u) + REGRESSION_SIGMA * gaussian(rng);
+      x[s * d + j] = sin(u) + REGRESSION_SIGMA * gaussian(rng);
     }
     let v = 0;
     for (let i = 0; i < k; i++) v += (z[i] as number) * (b[i] as number);
-    y[s] = Math.tanh(v) + REGRESSION_SIGMA * gaussian(rng);
+    y[s] = tanh(v) + REGRESSION_SIGMA * gaussian(rng);
   }
   const data: Dataset = { count: n, features: d, targets: 1, x, y };
   return { ...splitAt(data, n - Math.floor(n * VALIDATION_SHARE)), shape };

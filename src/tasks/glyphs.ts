@@ -27,6 +27,7 @@ import { gaussian } from '../optimizer/problems.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import { splitAt, VALIDATION_SHARE, type Splits } from './data.ts';
 import type { Dataset } from './types.ts';
+import { cos, sin } from '../util/math.ts';
 
 export const GLYPH = {
   side: 8,
@@ -64,7 +65,7 @@ function arc(rng: Rng, out: number[]): void {
   for (let i = 0; i < GLYPH.arcPieces; i++) {
     const from = start + (sweep * i) / GLYPH.arcPieces;
     const to = start + (sweep * (i + 1)) / GLYPH.arcPieces;
-    out.push(cx + r * Math.cos(from), cy + r * Math.sin(from), cx + r * Math.cos(to), cy + r * Math.sin(to));
+    out.push(cx + r * cos(from), cy + r * sin(from), cx + r * cos(to), cy + r * sin(to));
   }
 }
 
@@ -73,8 +74,8 @@ function line(rng: Rng, out: number[]): void {
   const my = rng.uniform(-0.35, 0.35);
   const direction = rng.uniform(0, Math.PI);
   const half = rng.uniform(0.35, 0.6);
-  const dx = half * Math.cos(direction);
-  const dy = half * Math.sin(direction);
+  const dx = half * cos(direction);
+  const dy = half * sin(direction);
   out.push(mx - dx, my - dy, mx + dx, my + dy);
 }
 
@@ -129,8 +130,8 @@ function jitter(segments: Float64Array, rng: Rng, out: Float64Array): void {
   const s = rng.uniform(GLYPH.scale[0], GLYPH.scale[1]);
   const tx = rng.uniform(-GLYPH.shift, GLYPH.shift);
   const ty = rng.uniform(-GLYPH.shift, GLYPH.shift);
-  const c = Math.cos(theta);
-  const n = Math.sin(theta);
+  const c = cos(theta);
+  const n = sin(theta);
   // R(theta) [[1, k], [0, 1]] s
   const a = c * s;
   const b = (c * k - n) * s;

@@ -32,6 +32,7 @@ import type { Genome, LaneGroup } from '../genome/types.ts';
 import { SLOT } from '../optimizer/role.ts';
 import { DEFAULT_WORK_LIMIT } from './limits.ts';
 import { INACTIVE_STEPS } from './problem.ts';
+import { powInt } from '../util/math.ts';
 
 /**
  * Probe lanes: one 2 x 2 tensor, so that per-tensor reductions and row and column means
@@ -60,7 +61,7 @@ function at(table: readonly number[], lane: number, tick: number): number {
 
 /** The loss at tick t: a decreasing curve, the same in every run. */
 function lossAt(tick: number): number {
-  return 1.5 * 0.9 ** (tick - 1);
+  return 1.5 * powInt(0.9, tick - 1);
 }
 
 /** What a non-learner ignores: optimizers the gradient or the parameter; learners (src/learner/check.ts) their feedback. */

@@ -12,6 +12,7 @@
 import type { Problem } from '../optimizer/problems.ts';
 import { hurdleStep } from './hurdle.ts';
 import type { Dataset, ModelSpec, TrainResult } from './types.ts';
+import { log } from '../util/math.ts';
 
 /** Normalised losses are capped here: worse than 10 times the reference is simply bad. */
 export const LOSS_CAP = 10;
@@ -129,7 +130,7 @@ export function constantPredictorLoss(loss: ModelSpec['loss'], train: Dataset, v
     // Class frequencies with one pseudo-count per class (Laplace), so an unseen class is not log 0.
     const p = Array.from(mean, (m) => (m * train.count + 1) / (train.count + t));
     for (let s = 0; s < validation.count; s++) {
-      for (let j = 0; j < t; j++) total -= (validation.y[s * t + j] as number) * Math.log(p[j] as number);
+      for (let j = 0; j < t; j++) total -= (validation.y[s * t + j] as number) * log(p[j] as number);
     }
   }
   return total / validation.count;

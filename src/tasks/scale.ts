@@ -14,16 +14,20 @@
 
 import type { TaskResult } from './metrics.ts';
 import { normalise } from './metrics.ts';
+import { pow10 } from '../util/math.ts';
 
 export const SCALE_MIN = -4;
 export const SCALE_MAX = 4;
 /** Every grid index, smallest scale first. */
 export const SCALE_GRID: readonly number[] = Array.from({ length: SCALE_MAX - SCALE_MIN + 1 }, (_, i) => SCALE_MIN + i);
 
+const SQRT10 = 3.1622776601683795;
+
 /** The scale of grid index k as a float32 value (what the engine multiplies by). */
 export function scaleValue(k: number): number {
   if (!Number.isInteger(k) || k < SCALE_MIN || k > SCALE_MAX) throw new RangeError(`a scale index must be an integer from ${SCALE_MIN} to ${SCALE_MAX} (got ${k})`);
-  return Math.fround(10 ** (k / 2));
+  // 10^(k/2) on every engine: an exact power of ten, or one times sqrt(10) (util/math.ts).
+  return Math.fround(k % 2 === 0 ? pow10(k / 2) : pow10((k - 1) / 2) * SQRT10);
 }
 
 /** k and its neighbours on the grid, k first: what a genome of scale k is evaluated at in a generation. */

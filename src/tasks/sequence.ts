@@ -26,6 +26,7 @@ import { gaussian } from '../optimizer/problems.ts';
 import { createRng, type Rng } from '../util/rng.ts';
 import { splitAt, VALIDATION_SHARE, type Splits } from './data.ts';
 import type { Dataset } from './types.ts';
+import { cos, sin } from '../util/math.ts';
 
 export const SEQUENCE = {
   /** Past values per window (the model's inputs). */
@@ -79,7 +80,7 @@ export function drawProcess(rng: Rng): SequenceProcess {
   }
   const rho = rng.uniform(SEQUENCE.rho[0], SEQUENCE.rho[1]);
   const theta = rng.uniform(0, Math.PI);
-  const phi1 = 2 * rho * Math.cos(theta);
+  const phi1 = 2 * rho * cos(theta);
   const phi2 = -rho * rho;
   // Fixing the AR part's variance rather than its innovations' keeps the share of the series that
   // is noise about the same from seed to seed, whatever rho draws.
@@ -101,7 +102,7 @@ export function drawSeries(process: SequenceProcess, rng: Rng, length: number): 
   const out = new Float64Array(length);
   for (let t = 0; t < length; t++) {
     let v = step();
-    for (const s of process.sines) v += s.amplitude * Math.sin((2 * Math.PI * t) / s.period + s.phase);
+    for (const s of process.sines) v += s.amplitude * sin((2 * Math.PI * t) / s.period + s.phase);
     out[t] = v + SEQUENCE.noise * gaussian(rng);
   }
   return out;

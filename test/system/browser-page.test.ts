@@ -8,9 +8,10 @@
 //   - a learner seed is run on a learner task from a link (?role=learner...&run=1): its per-episode
 //     scores are the ones Node computes;
 //   - a 3-generation evolution runs in the page, its population evaluated by 2 workers sharing the
-//     queue (SharedArrayBuffer): its metrics lines are the lines `l2l evolve` writes to metrics.jsonl
-//     for the same configuration and seed (timings aside); served without the isolation headers
-//     (a plain static server), the page falls back to one worker and gives the same lines;
+//     queue (SharedArrayBuffer): its metrics lines, front files and final front are the files
+//     `l2l evolve` writes for the same configuration and seed (timings aside), its held-out table is
+//     drawn, and its download links save those files; served without the isolation headers (a plain
+//     static server), the page falls back to one worker and gives the same files;
 //
 // with no console error, page error, failed request or request outside the server. Screenshots go to
 // test-output/browser-page/ (git-ignored).
@@ -136,10 +137,14 @@ describe('the browser page in chromium, served by l2l serve', () => {
   });
 
   it('runs a 3-generation evolution in workers sharing memory, with the metrics lines Node writes', async () => {
-    const { lines, status } = await evolveInPage(`${server.url}play/`, 'evolution.png');
+    const { lines, status, run } = await evolveInPage(`${server.url}play/`, 'evolution.png');
     expect(status).toMatch(/^done: 3 generations of 16 .* with 2 workers sharing memory$/);
     expect(lines).toHaveLength(3);
-    expect(untimed(lines)).toEqual(untimed(await nodeLines()));
+    const node = await nodeFiles();
+    expect(untimed(lines)).toEqual(untimed(node.lines));
+    // The front files byte for byte, and final-front.json but for its wall-clock times.
+    expect(run.fronts).toEqual(node.fronts);
+    expect(timeless(run.finalText)).toEqual(timeless(node.finalText));
   });
 
   it('falls back to one worker where the page is not cross-origin isolated, with the same lines', async () => {
@@ -151,9 +156,12 @@ describe('the browser page in chromium, served by l2l serve', () => {
     });
     await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
     try {
-      const { lines, status } = await evolveInPage(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/play/`, 'evolution-one-worker.png');
+      const { lines, status, run } = await evolveInPage(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/play/`, 'evolution-one-worker.png');
       expect(status).toMatch(/^done: 3 generations of 16 .* with 1 worker \(not cross-origin isolated: one worker\)$/);
-      expect(untimed(lines)).toEqual(untimed(await nodeLines()));
+      const node = await nodeFiles();
+      expect(untimed(lines)).toEqual(untimed(node.lines));
+      expect(run.fronts).toEqual(node.fronts);
+      expect(timeless(run.finalText)).toEqual(timeless(node.finalText));
     } finally {
       plain.closeAllConnections();
       await new Promise((done) => plain.close(done));
@@ -166,8 +174,13 @@ function untimed(lines: readonly string[]): unknown[] {
   return lines.map((l) => JSON.parse(l) as Record<string, unknown>).map(({ evaluationsPerSecond: _, ...rest }) => rest);
 }
 
-/** Runs the page's evolution (seed 3, 3 generations of 16, 2 workers asked) at `url`; its lines and final status. */
-async function evolveInPage(url: string, screenshot: string): Promise<{ lines: string[]; status: string }> {
+/** A record file's JSON with every wall-clock time zeroed. */
+const timeless = (text: string): unknown => JSON.parse(text, (key, value: unknown) => (key === 'wallTimeMs' ? 0 : value));
+
+type RunFiles = { lines: string[]; fronts: string[]; finalText: string };
+
+/** Runs the page's evolution (seed 3, 3 generations of 16, 2 workers asked) at `url`; its lines, files and final status. */
+async function evolveInPage(url: string, screenshot: string): Promise<{ lines: string[]; status: string; run: RunFiles }> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 1400 });
   const seen = watch(page);
@@ -183,21 +196,33 @@ async function evolveInPage(url: string, screenshot: string): Promise<{ lines: s
   const status = await page.$eval('#evolve-status', (s) => s.textContent ?? '');
   const lines = (await page.evaluate(() => window.l2lMetrics ?? '')).split('\n');
   expect(await page.$$eval('#evolve-chart svg g[aria-label="dot"] circle', (c) => c.length)).toBe(3);
+  const run = await page.evaluate(() => window.l2lRun) as RunFiles;
+  // The held-out table (a header and the page's one held-out task) and the three files to save.
+  expect(await page.$$eval('#evolve-final tr', (rows) => rows.map((r) => r.cells[0]?.textContent))).toEqual(['held-out task', 'quadratic-split']);
+  const links = await page.$$eval('#evolve-final a', (as) => as.map((a) => ({ name: a.getAttribute('download'), blob: a.href.startsWith('blob:') })));
+  expect(links).toEqual(['metrics.jsonl', 'fronts-gen-0002.json', 'final-front.json'].map((name) => ({ name, blob: true })));
+  // What a link saves is the file itself.
+  const saved = await page.$eval('#evolve-final a[download="final-front.json"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
+  expect(saved).toBe(run.finalText);
   await page.screenshot({ path: join(OUTPUT, screenshot), fullPage: true });
   await page.close();
   expect(seen.problems).toEqual([]);
-  return { lines, status };
+  return { lines, status, run };
 }
 
-let nodeRun: Promise<string[]> | undefined;
+let nodeRun: Promise<RunFiles> | undefined;
 
-/** metrics.jsonl of `l2l evolve`'s loop (evolve(), an in-thread evaluator) on the page's configuration, seed 3. */
-function nodeLines(): Promise<string[]> {
+/** What `l2l evolve`'s loop (evolve(), an in-thread evaluator) writes on the page's configuration, seed 3. */
+function nodeFiles(): Promise<RunFiles> {
   nodeRun ??= (async () => {
     const engine = await Engine.create();
     const out = mkdtempSync(join(tmpdir(), 'l2l-browser-evolve-'));
     await evolve({ config: pageConfig(3, 3, 16) }, { out, evaluator: inThreadEvaluator(engine, new InstanceCache()) });
-    return readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
+    return {
+      lines: readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n'),
+      fronts: ['gen-0000.json', 'gen-0001.json', 'gen-0002.json'].map((f) => readFileSync(join(out, 'fronts', f), 'utf8')),
+      finalText: readFileSync(join(out, 'final-front.json'), 'utf8'),
+    };
   })();
   return nodeRun;
 }

@@ -6,7 +6,7 @@
 // score, the page's score curve. Pure of the DOM and of Node: Node tests call it directly.
 
 import type { Engine } from '../engine/engine.ts';
-import { genomeFromJSON } from '../genome/codec.ts';
+import { genomeFromJSON, genomeFromMsgpack } from '../genome/codec.ts';
 import type { Genome } from '../genome/types.ts';
 import { runLearner } from '../learner/run.ts';
 import { LEARNER_SEEDS, learnerSeedByName } from '../learner/index.ts';
@@ -19,8 +19,8 @@ import { EVAL_GENERATION, EVAL_GENOME_ID, reportTasks, type EvalReport } from '.
 import { dataSeed, episodeSeed, hashWords } from '../tasks/seeds.ts';
 import { InputError, rules } from '../util/errors.ts';
 
-/** Which genome to run: a seed by name (optimizer or learner library) or a genome file's JSON text. */
-export type GenomeSource = { kind: 'seed'; name: string } | { kind: 'learner-seed'; name: string } | { kind: 'file'; name: string; text: string };
+/** Which genome to run: a seed by name (optimizer or learner library) or a genome file: JSON text, or msgpack bytes (a .msgpack file, as `l2l eval` reads it). */
+export type GenomeSource = { kind: 'seed'; name: string } | { kind: 'learner-seed'; name: string } | { kind: 'file'; name: string; text: string } | { kind: 'file'; name: string; bytes: Uint8Array };
 
 export interface EvalRequest {
   genome: GenomeSource;
@@ -62,7 +62,7 @@ function genomeOf(source: GenomeSource): { genome: Genome; name: string } {
       throw new InputError('learner seed', rules.oneOf(LEARNER_SEEDS.map((s) => s.name)), source.name);
     }
   }
-  const genome = genomeFromJSON(source.text);
+  const genome = 'bytes' in source ? genomeFromMsgpack(source.bytes) : genomeFromJSON(source.text);
   return { genome, name: genome.name || source.name };
 }
 

@@ -71,6 +71,7 @@ function setStatus(text: string, error = false): void {
 
 async function genomeSource(): Promise<GenomeSource> {
   const file = fileInput.files?.[0];
+  if (file !== undefined && file.name.toLowerCase().endsWith('.msgpack')) return { kind: 'file', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   if (file !== undefined) return { kind: 'file', name: file.name, text: await file.text() };
   return { kind: roleSelect.value === 'learner' ? 'learner-seed' : 'seed', name: seedSelect.value };
 }

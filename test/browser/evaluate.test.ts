@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRequest, seedChoices, taskChoices, type EvalAnswer } from '../../src/browser/evaluate.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { genomeToJSON } from '../../src/genome/codec.ts';
+import { genomeToJSON, genomeToMsgpack } from '../../src/genome/codec.ts';
 import { seedByName } from '../../src/seeds/index.ts';
 import type { EvalReport } from '../../src/tasks/report.ts';
 import { InputError } from '../../src/util/errors.ts';
@@ -53,11 +53,15 @@ describe('the page computes what l2l eval computes', () => {
     expect(page.finalLoss).toBeLessThan(page.initialLoss);
   });
 
-  it('a genome file gives what its seed gives', () => {
+  it('a genome file, JSON or msgpack, gives what its seed gives', () => {
     const text = genomeToJSON(seedByName('rmsprop').build({}));
     const fromFile = report(evaluateRequest(engine, { genome: { kind: 'file', name: 'rmsprop.json', text }, task: 'quadratic', runSeed: 1, steps: 20 }));
     const fromSeed = report(evaluateRequest(engine, { genome: { kind: 'seed', name: 'rmsprop' }, task: 'quadratic', runSeed: 1, steps: 20 }));
     sameDoubles(fromFile.trainLoss, fromSeed.trainLoss);
+    const bytes = genomeToMsgpack(seedByName('rmsprop').build({}));
+    const fromMsgpack = report(evaluateRequest(engine, { genome: { kind: 'file', name: 'rmsprop.msgpack', bytes }, task: 'quadratic', runSeed: 1, steps: 20 }));
+    sameDoubles(fromMsgpack.trainLoss, fromSeed.trainLoss);
+    expect(() => evaluateRequest(engine, { genome: { kind: 'file', name: 'bad.msgpack', bytes: new Uint8Array([0xc1]) }, task: 'quadratic', runSeed: 1, steps: 20 })).toThrow(/genome/);
   });
 
   it('a learner task gives a score per episode whose mean is the evaluation\'s mean score', () => {

@@ -8,8 +8,7 @@
 
 import { pack, packedLength } from '../genome/pack.ts';
 import type { Candidate, Evaluator } from '../evolve/state.ts';
-import { isLearnerGenome } from '../learner/role.ts';
-import { CONTROL, PROGRESS, type GenomeJob, type Queue, type QueueRequest } from '../pool/messages.ts';
+import { CONTROL, jobOf, PROGRESS, type Queue, type QueueRequest } from '../pool/messages.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import type { PoolReply } from './pool-worker.ts';
@@ -33,11 +32,7 @@ function words(length: number, shared: boolean): Int32Array {
 
 /** The queue of one evaluate() call, every genome packed and READY before any worker starts. */
 function fillQueue(candidates: readonly Candidate[], plan: EvaluationPlan, shared: boolean): Queue {
-  const jobs = candidates.map((c): GenomeJob => ({
-    ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
-    ...(c.allScales === true ? { allScales: true } : {}),
-    ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
-  }));
+  const jobs = candidates.map(jobOf);
   const bounds = words(candidates.length + 1, shared);
   candidates.forEach((c, i) => {
     bounds[i + 1] = (bounds[i] as number) + packedLength(c.genome);

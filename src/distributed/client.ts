@@ -14,7 +14,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pack } from '../genome/pack.ts';
-import { isLearnerGenome } from '../learner/role.ts';
+import { jobOf } from '../pool/messages.ts';
 import type { Candidate } from '../pool/pool.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
@@ -110,14 +110,7 @@ export class RedisEvaluator {
       const batches: JobGenome[][] = [];
       let next = 0;
       for (const size of chunkSizes(candidates.length, threads)) {
-        batches.push(candidates.slice(next, next + size).map((c) => ({
-          id: c.id, words: pack(c.genome),
-          job: {
-            ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
-            ...(c.allScales === true ? { allScales: true } : {}),
-            ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
-          },
-        })));
+        batches.push(candidates.slice(next, next + size).map((c) => ({ id: c.id, words: pack(c.genome), job: jobOf(c) })));
         next += size;
       }
       // BullMQ refuses integer-like custom ids.

@@ -17,7 +17,8 @@
 //
 //   progress  [STARTED_AT, GENOME, TASK]   GENOME = -1 until the request's first evaluation starts
 
-import type { Coding } from '../genome/types.ts';
+import type { Coding, Genome } from '../genome/types.ts';
+import { isLearnerGenome } from '../learner/role.ts';
 import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import type { LearningCheck } from '../tasks/learning.ts';
 import type { GenomeEvaluation } from '../tasks/metrics.ts';
@@ -40,6 +41,15 @@ export interface GenomeJob {
   /** A learner genome (its slots are the learner role's), with its IO coding when it has one. */
   role?: 'learner';
   coding?: Coding;
+}
+
+/** What travels beside a candidate's packed words: the packed layout holds neither the slots' names nor the IO coding. */
+export function jobOf(c: { genome: Genome; scales?: number[]; learning?: LearningCheck; allScales?: boolean }): GenomeJob {
+  return {
+    ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
+    ...(c.allScales === true ? { allScales: true } : {}),
+    ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
+  };
 }
 
 /** The shared queue of one evaluate() call. */

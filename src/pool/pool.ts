@@ -26,7 +26,7 @@ import type { EvaluationPlan } from '../tasks/evaluate.ts';
 import { PENALTY, type GenomeEvaluation, type InvalidReason } from '../tasks/metrics.ts';
 import { SCALE_MAX, SCALE_MIN } from '../tasks/scale.ts';
 import { InputError, rules } from '../util/errors.ts';
-import { CONTROL, PROGRESS, sharedWords, type Fault, type GenomeJob, type Queue, type QueueReply, type QueueRequest } from './messages.ts';
+import { CONTROL, jobOf, PROGRESS, sharedWords, type Fault, type GenomeJob, type Queue, type QueueReply, type QueueRequest } from './messages.ts';
 
 export interface PoolOptions {
   /** Worker threads; default: the machine's available parallelism. */
@@ -111,12 +111,7 @@ export class EvaluationPool {
       });
     });
     if (candidates.length === 0) return [];
-    const jobs = candidates.map((c): GenomeJob => ({
-      ...(c.scales === undefined ? {} : { scales: c.scales }), ...(c.learning === undefined ? {} : { learning: c.learning }),
-      ...(c.allScales === true ? { allScales: true } : {}),
-      // The packed layout holds neither the slots' names nor the IO coding: the worker takes them from here.
-      ...(isLearnerGenome(c.genome) ? { role: 'learner' as const, ...(c.genome.coding === undefined ? {} : { coding: c.genome.coding }) } : {}),
-    }));
+    const jobs = candidates.map(jobOf);
     const queue = newQueue(plan, candidates.map((c) => c.id), jobs, candidates.map((c) => packedLength(c.genome)));
     const drain: Drain = { queue, fault: options.fault, requests: 0, idleFailures: 0 };
     const running = this.start(drain);

@@ -16,7 +16,7 @@
 // with no console error, page error, failed request or request outside the server. Screenshots go to
 // test-output/browser-page/ (git-ignored).
 
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ import { pageConfig } from '../../src/browser/evolution.ts';
 import { playFile } from '../../src/report/static.ts';
 import { InstanceCache } from '../../src/tasks/evaluate.ts';
 import { watch } from './page-watch.ts';
-import { chromiumPath } from './programs.ts';
+import { chromiumPath, startServe } from './programs.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const OUTPUT = join(root, 'test-output', 'browser-page');
@@ -42,23 +42,11 @@ const OUTPUT = join(root, 'test-output', 'browser-page');
 let browser: Browser;
 let server: { child: ChildProcessWithoutNullStreams; url: string; output: () => string };
 
-/** Starts `l2l serve` on an empty folder of runs; answers it and the address it printed. */
-async function startServe(folder: string): Promise<typeof server> {
-  const child = spawn(process.execPath, ['bin/l2l.mjs', 'serve', folder, '--port', '0'], { cwd: root });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-  for (let i = 0; i < 600 && !/http:\/\/\S+/.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-  const url = /at (http:\/\/\S+) /.exec(stdout)?.[1];
-  if (url === undefined) throw new Error(`l2l serve printed no address: ${stdout}${stderr}`);
-  return { child, url, output: () => stdout + stderr };
-}
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   execFileSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'pipe' });
-  server = await startServe(mkdtempSync(join(tmpdir(), 'l2l-browser-page-')));
+  server = await startServe(root, mkdtempSync(join(tmpdir(), 'l2l-browser-page-')));
   browser = await puppeteer.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
 });
 

@@ -15,20 +15,7 @@ import { buildProgram, isNotExportable } from '../../src/export/program.ts';
 import { OP_NAMES } from '../../src/genome/types.ts';
 import { SEEDS } from '../../src/seeds/index.ts';
 import { FEEDS, opProgram, RULES } from '../export/onnx-programs.ts';
-
-/** A python3 that imports onnx: Debian's /usr/bin/python3 (python3-onnx) first. */
-function onnxPython(): string {
-  const candidates = [process.env.L2L_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => p !== undefined && p !== '');
-  for (const python of candidates) {
-    try {
-      execFileSync(python, ['-c', 'import onnx'], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`no python3 that imports onnx among ${candidates.join(', ')}: install it with "apt-get install python3-onnx" or set L2L_PYTHON`);
-}
+import { onnxPython } from './programs.ts';
 
 // Prints one line per file: its name and "ok", or the checker's first line of complaint.
 const CHECK = `

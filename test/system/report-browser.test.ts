@@ -12,7 +12,6 @@
 // Screenshots go to test-output/report-browser/ (git-ignored); with L2L_UPDATE_DOCS=1 the report's
 // top is also saved as docs/report.png, the docs' picture, so an ordinary run leaves the checkout clean.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { runCli } from '../../src/cli/main.ts';
 import type { PageBoot, RunPage } from '../../src/report/page-data.ts';
 import { appendGeneration, copyRun, cutCopy, finishCopy, makeRun, smallConfig } from '../report/fixture.ts';
 import { watch } from './page-watch.ts';
-import { chromiumPath } from './programs.ts';
+import { chromiumPath, startServe } from './programs.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const OUTPUT = join(root, 'test-output', 'report-browser');
@@ -134,18 +133,6 @@ describe('the report file in chromium', () => {
   });
 });
 
-/** Starts `l2l serve` as a process; answers it and the address it printed. */
-async function startServe(folder: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/l2l.mjs', 'serve', folder, '--port', '0'], { cwd: root });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-  for (let i = 0; i < 600 && !/http:\/\/\S+/.test(stdout) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-  const url = /at (http:\/\/\S+) /.exec(stdout)?.[1];
-  if (url === undefined) throw new Error(`l2l serve printed no address: ${stdout}${stderr}`);
-  return { child, url, output: () => stdout + stderr };
-}
 
 const waitDone = (page: Page, done: number, status?: string): Promise<unknown> =>
   page.waitForSelector(`main[data-ready="true"][data-done="${done}"]${status === undefined ? '' : `[data-status="${status}"]`}`, { timeout: 30_000 });
@@ -157,7 +144,7 @@ describe('the live dashboard in chromium', () => {
     copyRun(run, join(folder, 'finished'));
     const growing = join(folder, 'growing');
     cutCopy(run, growing, 3);
-    const server = await startServe(folder);
+    const server = await startServe(root, folder);
     try {
       const page = await newPage();
       const seen = watch(page);
